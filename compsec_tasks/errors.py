@@ -54,3 +54,14 @@ class MissingDependencyError(CompsecError, ImportError):
         self.what, self.extra = what, extra
         pkg = f" (package {package!r})" if package else ""
         super().__init__(f"{what} needs an optional dependency{pkg}: pip install 'compsec[{extra}]'")
+
+
+class IntegrityError(CompsecError):
+    """A file's sha256 does not match its pin; the message names the file and both hashes."""
+
+    def __init__(self, path: str, expected: str, actual: str, what: str = "file"):
+        self.path, self.expected, self.actual = path, expected, actual
+        super().__init__(
+            f"{what} {path!r} failed its integrity check: expected sha256 {expected}, "
+            f"got {actual}. Refusing to use it; reinstall compsec or restore the file."
+        )
