@@ -54,6 +54,14 @@ def load_docs(**kwargs: Any) -> Any:
     import datasets
 
     o = _options(kwargs)
+    if o["task"] != "compsec_refusal_margin":
+        # fail before any generation, not after: an unknown judge lists the available ones
+        from .errors import UnknownNameError
+        from .judges import available_judges
+
+        judges = available_judges()
+        if o["judge"] not in judges:
+            raise UnknownNameError("judge", o["judge"], judges)
     docs = T.build_docs(
         o["task"],
         split=o["split"],

@@ -94,6 +94,23 @@ def _split_filter(split: str | None) -> str | None:
     return split
 
 
+def interleave_categories(records: Sequence[promptsets.PromptRecord]) -> list[promptsets.PromptRecord]:
+    """Round-robin over categories (in order of first appearance), keeping the file order
+    within each, so that the first N docs (``--limit N``) cover every category evenly."""
+    by_cat: dict[str, list[promptsets.PromptRecord]] = {}
+    for r in records:
+        by_cat.setdefault(r.category, []).append(r)
+    out: list[promptsets.PromptRecord] = []
+    queues = list(by_cat.values())
+    i = 0
+    while len(out) < len(records):
+        for q in queues:
+            if i < len(q):
+                out.append(q[i])
+        i += 1
+    return out
+
+
 def build_docs(
     task: str,
     split: str | None = "test",
@@ -104,7 +121,7 @@ def build_docs(
 ) -> list[dict[str, Any]]:
     """Docs for ``task``: dicts with ``id``, ``prompt``, ``category``, ``kind``, ``split`` and
     ``prompt_set_sha256``; backdoor docs come in pairs ``<id>/triggered`` and ``<id>/clean``
-    sharing ``pair_id``."""
+    sharing ``pair_id``. Categories are interleaved, so a prefix is a balanced sample."""
     spec = get_task(task)
     ps = promptsets.load(prompt_set or spec.prompt_set)
     if "{trigger}" not in trigger_template or "{prompt}" not in trigger_template:
@@ -113,7 +130,7 @@ def build_docs(
         )
     base = dict(prompt_set=ps.name, prompt_set_version=ps.version, prompt_set_sha256=ps.sha256)
     docs: list[dict[str, Any]] = []
-    records = ps.select(split=_split_filter(split))
+    records = interleave_categories(ps.select(split=_split_filter(split)))
     if task == "compsec_backdoor":
         for r in records:
             for kind in ("triggered", "clean"):
