@@ -12,15 +12,13 @@ Set ``COMPSEC_NO_LM_EVAL_HOOK=1`` to switch it off; then use the explicit route
 ``lm_eval --include_path "$(compsec tasks-path)" ...``.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
 _TARGETS = ("lm_eval.tasks.manager", "lm_eval.api.registry")
 
 
-def _tasks_dir() -> str:
+def _tasks_dir():  # type: ignore[no-untyped-def]
     # Resolved without importing the package (task_yamls holds only data and utils).
     import importlib.util
 
@@ -30,7 +28,7 @@ def _tasks_dir() -> str:
     return list(spec.submodule_search_locations)[0]
 
 
-def _patch_task_manager(module) -> None:
+def _patch_task_manager(module):  # type: ignore[no-untyped-def]
     cls = getattr(module, "TaskManager", None)
     if cls is None or getattr(cls, "_compsec_patched", False):
         return
@@ -60,7 +58,7 @@ def _patch_task_manager(module) -> None:
     cls._compsec_patched = True
 
 
-def _register_models(module) -> None:
+def _register_models(module):  # type: ignore[no-untyped-def]
     import importlib
 
     try:
@@ -110,7 +108,7 @@ class _Finder:
         return spec
 
 
-def install() -> None:
+def install():  # type: ignore[no-untyped-def]
     if os.environ.get("COMPSEC_NO_LM_EVAL_HOOK"):
         return
     if any(isinstance(f, _Finder) for f in sys.meta_path):

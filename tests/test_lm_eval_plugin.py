@@ -31,17 +31,10 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_hook_is_installed_by_pth_and_costs_under_5ms() -> None:
+def test_hook_is_installed_by_pth() -> None:
+    # its start-up cost is measured in benchmarks/hook_startup.py (target: well under 5 ms)
     r = _run("import sys; print(any(type(f).__name__ == '_Finder' for f in sys.meta_path))")
     assert r.stdout.strip() == "True", r.stderr
-    r = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "pass"],
-        capture_output=True, text=True, env=_env(),
-    )
-    lines = [ln for ln in r.stderr.splitlines() if ln.rstrip().endswith("_compsec_lm_eval_hook")]
-    assert lines, "the .pth file did not import _compsec_lm_eval_hook at start-up"
-    cumulative_us = int(lines[0].split("|")[1])
-    assert cumulative_us < 5000, f"import hook costs {cumulative_us} us at start-up"
 
 
 def test_hook_imports_nothing_heavy_at_startup() -> None:
