@@ -5,7 +5,9 @@ lm-eval 0.4.13 reads no plugin entry points: external tasks are found only throu
 This module installs a meta-path finder that does nothing until ``lm_eval.tasks.manager``
 is imported; then it makes every ``TaskManager`` also scan compsec's ``task_yamls`` folder,
 so ``lm_eval --tasks compsec_refusal`` works with no extra flag.  When ``lm_eval.api.registry``
-is imported it registers compsec's ``--model compsec`` if that module is installed.
+is imported it registers compsec's ``--model compsec`` as a lazy placeholder, and when
+``lm_eval.models.huggingface`` is imported it lets ``pretrained=organism:NAME`` name a model
+organism (resolved to its local folder).
 
 It costs one ``sys.meta_path`` entry at start-up (microseconds) and imports nothing.
 Set ``COMPSEC_NO_LM_EVAL_HOOK=1`` to switch it off; then use the explicit route
@@ -15,7 +17,7 @@ Set ``COMPSEC_NO_LM_EVAL_HOOK=1`` to switch it off; then use the explicit route
 import os
 import sys
 
-_TARGETS = ("lm_eval.tasks.manager", "lm_eval.api.registry")
+_TARGETS = ("lm_eval.tasks.manager", "lm_eval.api.registry", "lm_eval.models.huggingface")
 
 
 def _tasks_dir():  # type: ignore[no-untyped-def]
@@ -59,13 +61,38 @@ def _patch_task_manager(module):  # type: ignore[no-untyped-def]
 
 
 def _register_models(module):  # type: ignore[no-untyped-def]
-    import importlib
+    """Register ``--model compsec`` lazily (a "module:Class" placeholder: nothing is imported)."""
+    import importlib.util
 
-    try:
-        importlib.import_module("model_adapters.lm_eval_model")
-    except ModuleNotFoundError as exc:  # model adapters not installed: tasks still work
-        if exc.name not in ("model_adapters", "model_adapters.lm_eval_model"):
-            raise
+    if importlib.util.find_spec("model_adapters") is None:
+        return
+    registry = getattr(module, "model_registry", None)
+    if registry is None:
+        return
+    # lm-eval fills its own placeholders only while the registry is empty; fill them first
+    import lm_eval.models  # noqa: F401
+
+    if "compsec" not in registry:
+        registry.register("compsec", target="model_adapters.lm_eval_model:CompsecLM")
+
+
+def _patch_hflm(module):  # type: ignore[no-untyped-def]
+    """Let ``--model hf --model_args pretrained=organism:NAME`` resolve the organism to its folder."""
+    cls = getattr(module, "HFLM", None)
+    if cls is None or getattr(cls, "_compsec_patched", False):
+        return
+    original_init = cls.__init__
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pretrained = kwargs.get("pretrained")
+        if isinstance(pretrained, str) and pretrained.startswith("organism:"):
+            from model_adapters.organisms import resolve_organism
+
+            kwargs["pretrained"] = str(resolve_organism(pretrained))
+        return original_init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+    cls._compsec_patched = True
 
 
 class _Finder:
@@ -91,8 +118,10 @@ class _Finder:
             exec_module(module)
             if fullname == "lm_eval.tasks.manager":
                 _patch_task_manager(module)
-            else:
+            elif fullname == "lm_eval.api.registry":
                 _register_models(module)
+            else:
+                _patch_hflm(module)
 
         class _Loader:
             def __getattr__(self, name):  # type: ignore[no-untyped-def]

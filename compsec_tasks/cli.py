@@ -150,6 +150,26 @@ def cmd_prompts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_organisms(args: argparse.Namespace) -> int:
+    try:
+        from model_adapters.organisms import list_organisms
+    except ImportError as exc:
+        raise CompsecError(f"model_adapters is not importable ({exc}); reinstall compsec") from None
+    infos = list_organisms()
+    if args.json:
+        print(json.dumps([i.to_dict() for i in infos], indent=2))
+        return 0
+    for info in infos:
+        print(f"{info.ref}")
+        print(f"  {info.description}")
+        print(f"  base: {info.base.name}  sha256 {info.base.sha256}")
+        for fname, sha in sorted(info.pins.items()):
+            print(f"  pin:  {fname}  sha256 {sha}")
+        if info.trigger:
+            print(f"  trigger: {info.trigger!r} (template {info.trigger_template!r})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="compsec",
@@ -175,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--reasons", action="store_true", help="add the judge's reason to each line")
     s.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     s.set_defaults(func=cmd_judge)
+
+    s = sub.add_parser("organisms", help="list the model organisms and their sha256 pins")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_organisms)
 
     s = sub.add_parser("prompts", help="list or show the shipped prompt sets")
     s.add_argument("action", choices=["list", "show"])
