@@ -36,7 +36,7 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from . import tasks as T
-from .errors import CompsecError
+from .errors import CompsecError, UnknownNameError
 
 # where the margin solver leaves the log-likelihoods of the continuations
 LOGLIKELIHOODS_KEY = "compsec_loglikelihoods"
@@ -108,6 +108,11 @@ class _LazyJudge:
 
 
 def _judged(task: str, judge: str, target_text: str | None = None) -> Scorer:
+    from .judges import available_judges
+
+    known = available_judges()
+    if judge not in known:  # fail before any model loads
+        raise UnknownNameError("judge", str(judge), known)
     judge_fn = _LazyJudge(judge)
 
     async def score(state: TaskState, target: Target) -> Score:
