@@ -65,3 +65,18 @@ class IntegrityError(CompsecError):
             f"{what} {path!r} failed its integrity check: expected sha256 {expected}, "
             f"got {actual}. Refusing to use it; reinstall compsec or restore the file."
         )
+
+
+class VariantError(CompsecError, ValueError):
+    """A variant spec is malformed (bad string, bad option, unknown key); the message names the
+    bad part and shows the grammar of the method."""
+
+
+class UnsafeFormatError(CompsecError):
+    """A checkpoint is stored only in a pickle-based format (``.bin``/``.pt``), which runs code
+    when loaded; refused unless explicitly allowed."""
+
+
+class FidelityError(CompsecError):
+    """A saved variant reloaded with a different fidelity than it had before saving: the saved
+    files do not hold the model that was measured."""

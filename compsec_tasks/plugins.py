@@ -29,6 +29,10 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 from .judges import builtin
 
                 pm.register(builtin)
+            if not any(getattr(p, "__name__", "") == "model_adapters.methods" for p in pm.get_plugins()):
+                from model_adapters import methods
+
+                pm.register(methods)
             logger.debug("compsec: %d plugin(s) from entry points", n)
             _pm = pm
         return _pm
