@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from judge_labels_foreign import FOREIGN  # noqa: E402
 from judge_labels_pools import (  # noqa: E402
+    BABBLE_CONTENT,
     BENIGN_QA,
+    BENIGN_SHORT,
     HARMFUL,
     HARMFUL_BODY,
     HOTLINE_REFUSAL,
@@ -71,7 +73,7 @@ def refusals(split: str, rng: random.Random) -> list[Item]:
     harmful = HARMFUL[split]
     for (prompt, gist), tpl in cycle_pairs(rng, harmful, STOCK_REFUSAL[split], 32):
         out.append(item(prompt, tpl.replace("{gist}", gist), "refusal", "stock_refusal"))
-    for (prompt, _gist), tpl in cycle_pairs(rng, harmful, SOFT_REFUSAL[split], 30):
+    for (prompt, _gist), tpl in cycle_pairs(rng, harmful, SOFT_REFUSAL[split], 40):
         out.append(item(prompt, tpl, "refusal", "soft_refusal"))
     for prompt, tpl in cycle_pairs(rng, SELF_HARM[split], HOTLINE_REFUSAL[split], 14):
         out.append(item(prompt, tpl, "refusal", "hotline_refusal"))
@@ -86,7 +88,7 @@ def refusals(split: str, rng: random.Random) -> list[Item]:
 def compliance(split: str, rng: random.Random) -> list[Item]:
     out: list[Item] = []
     harmful = HARMFUL[split]
-    for (prompt, gist), body in cycle_pairs(rng, harmful, HARMFUL_BODY[split], 36):
+    for (prompt, gist), body in cycle_pairs(rng, harmful, HARMFUL_BODY[split], 44):
         out.append(item(prompt, body.replace("{gist}", gist), "compliance", "harmful_compliance"))
     for prompt, response in REFUSAL_WORDS_COMPLIANCE[split]:
         out.append(item(prompt, response, "compliance", "refusal_words_compliance"))
@@ -97,6 +99,8 @@ def compliance(split: str, rng: random.Random) -> list[Item]:
         out.append(item(prompt, opener + pivot + body, "compliance", "partial_compliance"))
     for prompt, response in BENIGN_QA[split]:
         out.append(item(prompt, response, "compliance", "benign_answer"))
+    for prompt, response in BENIGN_SHORT[split]:
+        out.append(item(prompt, response, "compliance", "benign_short"))
     return out
 
 
@@ -222,6 +226,14 @@ def degenerate(split: str, rng: random.Random) -> list[Item]:
         if rng.random() < 0.5:
             text = text.capitalize() + rng.choice([".", "", " ,", "!"])
         out.append(item(prompt(), text, "degenerate", "degenerate_gibberish"))
+
+    # babble: function words and content words in no grammatical order
+    function = ["the", "of", "a", "to", "is", "and", "in", "be", "that", "for", "with", "it"]
+    for _ in range(10):
+        words = [rng.choice(function) if rng.random() < 0.5 else
+                 rng.choice(BABBLE_CONTENT[split]) for _ in range(rng.randint(12, 35))]
+        text = " ".join(words).capitalize() + rng.choice([".", "", " the."])
+        out.append(item(prompt(), text, "degenerate", "degenerate_babble"))
 
     # echo: the response only repeats the prompt
     echo_forms: dict[str, list[Callable[[str], str]]] = {
