@@ -31,16 +31,17 @@ SAFE_SUFFIXES = (".safetensors", ".gguf")
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 WEIGHT_SUFFIXES = SAFE_SUFFIXES + PICKLE_SUFFIXES
 
-# (path, size, mtime_ns) -> sha256, so one process hashes a 500 MB base once
-_MEMO: dict[tuple[str, int, int], str] = {}
+# (path, inode, size, mtime_ns, ctime_ns) -> sha256, so one process hashes a 500 MB base once;
+# any write changes ctime, which no caller can set back
+_MEMO: dict[tuple[str, int, int, int, int], str] = {}
 _memo_lock = threading.Lock()
 
 
 def sha256_file(path: str | Path, *, memo: bool = True) -> str:
-    """sha256 of a file's bytes (memoised per path, size and mtime within a process)."""
+    """sha256 of a file's bytes (memoised within a process until the file changes)."""
     p = Path(path)
     st = p.stat()
-    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    key = (str(p.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     if memo:
         with _memo_lock:
             if key in _MEMO:

@@ -299,8 +299,9 @@ def load_variant(
     cdir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
     ref = None
-    is_original = spec.method == OriginalSpec.method
-    if fidelity and not is_original:
+    # the reference is the base in float32; the original in float32 is its own reference
+    self_reference = spec.method == OriginalSpec.method and dtype == "float32"
+    if fidelity and not self_reference:
         logger.info("scoring the probe prompts with the base model %s", base_ref)
         base_model = load_hf_model(base_path, dtype="float32", device=device)
         base_tok = load_tokenizer(base_path)
@@ -315,11 +316,11 @@ def load_variant(
 
     fidelity_out = None
     if fidelity:
-        if is_original:
+        if ref is None:
             fidelity_out = fid.compare_reference_to_itself(fid.reference(model, tokenizer, probe_prompts))
         else:
-            assert ref is not None
             fidelity_out = fid.compare(ref, model, tokenizer)
+        fidelity_out["reference"] = "base model, float32"
         _check_saved_fidelity(info, fidelity_out, roundtrip_tol)
 
     variant_files = dict(info.pop("variant_files", None) or {})

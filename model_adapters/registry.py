@@ -50,6 +50,7 @@ H = TypeVar("H")
 
 _HANDLERS: dict[str, MethodHandler] = {}
 _lock = threading.RLock()
+_loading = threading.local()  # .active: this thread is running the hooks
 _loaded_for: tuple[int, tuple[int, ...]] | None = None
 
 
@@ -195,10 +196,14 @@ def ensure_loaded() -> None:
     pm = get_plugin_manager()
     state = (id(pm), tuple(id(p) for p in pm.get_plugins()))
     with _lock:
-        if _loaded_for == state:
-            return
-        _loaded_for = state
-    pm.hook.register_variants(register=_hook_register)
+        if _loaded_for == state or getattr(_loading, "active", False):
+            return  # loaded, or a plugin's hook is asking for a method while plugins load
+        _loading.active = True
+        try:
+            pm.hook.register_variants(register=_hook_register)
+            _loaded_for = state
+        finally:
+            _loading.active = False
 
 
 def registered_methods() -> dict[str, MethodHandler]:

@@ -26,6 +26,7 @@ from compsec_tasks.errors import (  # noqa: E402
 )
 from compsec_tasks.variants_cli import main  # noqa: E402
 from model_adapters import cache, registry  # noqa: E402
+from model_adapters import spec as spec_mod  # noqa: E402
 from model_adapters.fidelity import check_roundtrip, compute_fidelity, load_probe_prompts  # noqa: E402
 from model_adapters.integrity import check_safe_format, sha256_file, verify_files  # noqa: E402
 from model_adapters.loading import load_hf_model, load_tokenizer, load_variant  # noqa: E402
@@ -84,6 +85,8 @@ def test_bf16_halves_weight_bytes(tiny_llama: Path) -> None:
     m16 = load_variant(tiny_llama, dtype="bfloat16", fidelity=False).manifest
     assert m16.n_parameters == m32.n_parameters
     assert m16.weight_bytes < 0.6 * m32.weight_bytes
+    f16 = load_variant(tiny_llama, dtype="bfloat16").manifest.fidelity  # against the float32 base
+    assert f16 is not None and 0 < f16["kl_mean"] < 0.01 and f16["reference"] == "base model, float32"
     with pytest.raises(CompsecError, match="dtype must be one of"):
         load_variant(tiny_llama, dtype="fp8")
 
@@ -312,6 +315,7 @@ def test_load_variant_uses_the_cache_and_checks_the_round_trip(tiny_llama: Path,
     finally:
         _SavedRTNHandler.corrupt = False
         registry._HANDLERS.pop("savedrtn", None)
+        spec_mod._SPEC_CLASSES.pop("savedrtn", None)
 
 
 # -- the command line ---------------------------------------------------------------------

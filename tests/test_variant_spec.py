@@ -13,6 +13,7 @@ import pytest
 
 from compsec_tasks.errors import MissingDependencyError, UnknownNameError, VariantError
 from model_adapters import registry
+from model_adapters import spec as spec_mod
 from model_adapters.spec import (
     AWQSpec,
     BnbSpec,
@@ -271,19 +272,36 @@ def test_third_party_method_through_the_plugin_hook(tiny_llama: Path) -> None:
     finally:
         pm.unregister(plugin)
         registry._HANDLERS.pop("toy", None)
+        spec_mod._SPEC_CLASSES.pop("toy", None)
 
 
-def test_unavailable_builtin_backend_raises_missing_dependency(tiny_llama: Path) -> None:
-    from model_adapters import load_variant
-    from model_adapters.methods import backend_handler
+@dataclasses.dataclass(frozen=True)
+class _GhostSpec(VariantSpec):
+    method: ClassVar[str] = "ghost"
+    grammar: ClassVar[str] = "ghost"
 
-    h = backend_handler("awq")
-    if h.available()[0]:
-        pytest.skip("an awq backend is installed here")
-    with pytest.raises(MissingDependencyError) as ei:
-        load_variant(tiny_llama, "awq:/nonexistent")
-    assert "compsec[awq]" in str(ei.value)
-    assert not isinstance(ei.value, VariantError)
+
+def test_missing_backend_module_is_listed_unavailable(tiny_llama: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_adapters import load_variant, methods
+
+    # a built-in method whose handler module is not part of this installation
+    monkeypatch.setitem(methods.BACKEND_MODULES, "ghost", (_GhostSpec, "ghost"))
+    handler = methods.backend_handler("ghost")
+    ok, reason = handler.available()
+    assert not ok and "model_adapters.methods.ghost" in reason and "install compsec[ghost]" in reason
+    registry.register_method(handler)
+    try:
+        row = {r["method"]: r for r in registry.list_methods()}["ghost"]
+        assert row["available"] is False and row["extra"] == "ghost"
+        with pytest.raises(MissingDependencyError) as ei:
+            load_variant(tiny_llama, "ghost")
+        assert "pip install 'compsec[ghost]'" in str(ei.value) and "'ghost'" in str(ei.value)
+        with pytest.raises(MissingDependencyError):  # the handler itself refuses too
+            handler.load(_GhostSpec(), tiny_llama, dtype="float32", device="cpu", calibration=None,
+                         cache_dir=tiny_llama)
+    finally:
+        registry._HANDLERS.pop("ghost", None)
+        spec_mod._SPEC_CLASSES.pop("ghost", None)
 
 
 def test_register_method_decorator_and_mismatch() -> None:
@@ -295,6 +313,7 @@ def test_register_method_decorator_and_mismatch() -> None:
         assert isinstance(registry.get_handler("toy"), Toy2)
     finally:
         registry._HANDLERS.pop("toy", None)
+        spec_mod._SPEC_CLASSES.pop("toy", None)
 
     class Wrong(registry.MethodHandler):
         method = "wrong"
