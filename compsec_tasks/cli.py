@@ -196,6 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
     s.set_defaults(func=cmd_judge)
 
+    from .variants_cli import add_subparsers as add_variant_commands
+
+    add_variant_commands(sub)
+
     s = sub.add_parser("organisms", help="list the model organisms and their sha256 pins")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_organisms)

@@ -177,3 +177,35 @@ def test_unknown_judge_fails_the_run_with_the_available_names(tiny_llama: Path, 
                  "--gen_kwargs", "max_gen_toks=2", "--metadata", '{"judge": "nosuchjudge"}')
     assert r.returncode != 0
     assert "nosuchjudge" in r.stderr and "Available" in r.stderr
+
+
+@pytest.mark.slow
+def test_model_compsec_produces_the_variant_and_records_its_manifest(tiny_llama: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [
+        str(Path(sys.executable).parent / "lm_eval"), "--model", "compsec",
+        "--model_args", f"pretrained={tiny_llama},variant=rtn:4:g32",
+        "--tasks", "compsec_refusal_margin", "--apply_chat_template", "--limit", "2",
+        "--output_path", str(out),
+    ]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode == 0, r.stderr[-4000:]
+    results, _ = _results(out)
+    assert results["config"]["compsec_variant"] == "rtn:4:g32"
+    manifest = results["config"]["compsec_manifest"]
+    assert manifest["spec"]["method"] == "rtn" and manifest["spec"]["bits"] == 4
+    assert manifest["base_files"] and all(len(h) == 64 for h in manifest["base_files"].values())
+    assert 0.0 < manifest["fidelity"]["kl_mean"] < 1.0
+    assert 0.0 < manifest["fidelity"]["top1_agreement"] <= 1.0
+
+
+@pytest.mark.slow
+def test_model_compsec_bad_variant_is_a_clear_error(tiny_llama: Path, tmp_path: Path) -> None:
+    cmd = [
+        str(Path(sys.executable).parent / "lm_eval"), "--model", "compsec",
+        "--model_args", f"pretrained={tiny_llama},variant=rtn:9",
+        "--tasks", "compsec_refusal_margin", "--limit", "1", "--output_path", str(tmp_path / "o"),
+    ]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode != 0
+    assert "rtn" in r.stderr and "bits" in r.stderr
