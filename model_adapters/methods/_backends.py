@@ -16,11 +16,12 @@ Nothing here imports torch or a backend at module import.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +155,9 @@ def require_safetensors(folder: Path, what: str) -> None:
 # group sizes
 
 
-def linear_in_features(base: Path, skip: Sequence[str] = ("lm_head",)) -> dict[str, int]:
-    """name -> input width of every ``nn.Linear`` of the model at ``base`` (built on the meta
-    device from its config: no weights are read)."""
+def linear_shapes(base: Path, skip: Sequence[str] = ("lm_head",)) -> dict[str, tuple[int, int]]:
+    """name -> (in_features, out_features) of every ``nn.Linear`` of the model at ``base`` (a
+    folder or a GGUF file), built on the meta device from its config: no weights are read."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
@@ -165,10 +166,15 @@ def linear_in_features(base: Path, skip: Sequence[str] = ("lm_head",)) -> dict[s
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(config)
     return {
-        name: int(mod.in_features)
+        name: (int(mod.in_features), int(mod.out_features))
         for name, mod in model.named_modules()
         if isinstance(mod, torch.nn.Linear) and not any(name == s or name.endswith("." + s) for s in skip)
     }
+
+
+def linear_in_features(base: Path, skip: Sequence[str] = ("lm_head",)) -> dict[str, int]:
+    """name -> input width of every ``nn.Linear`` (but ``skip``) of the model at ``base``."""
+    return {name: shape[0] for name, shape in linear_shapes(base, skip).items()}
 
 
 def dividing_groups(widths: Mapping[str, int], candidates: Sequence[int] = GROUP_CANDIDATES) -> list[int]:
@@ -277,3 +283,49 @@ def produce_cached(handler: Any, spec: Any, base: Path, cache_dir: Path, produce
     info = {**produced_info, "produced": not hit, "cache_hit": hit, "saved_path": str(folder),
             "cache_path": str(folder), "cache_key": key}
     return folder, hit, info
+
+
+# ---------------------------------------------------------------------------------------
+# gptqmodel
+
+
+def prepare_gptqmodel_env() -> None:
+    """``GPTQMODEL_CPU_WORKERS`` (read when gptqmodel is imported), unless the user set it: at
+    least 2 (gptqmodel's own default is 1 on a 2-core CPU, where quantizing needs 2)."""
+    import os
+
+    cores = os.cpu_count() or 1
+    os.environ.setdefault("GPTQMODEL_CPU_WORKERS", str(max(2, min(12, (cores + 1) // 2))))
+
+
+def quantization_config_of(folder: Path) -> dict[str, Any]:
+    """The ``quantization_config`` of a checkpoint's ``config.json`` ({} when absent)."""
+    import json
+
+    cfg = folder / "config.json"
+    if not cfg.is_file():
+        raise InputFileError(f"{str(folder)!r} has no config.json: not a Hugging Face checkpoint folder")
+    try:
+        data = json.loads(cfg.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{cfg}: not valid JSON ({exc})") from None
+    q = data.get("quantization_config") or {}
+    return dict(q) if isinstance(q, Mapping) else {}
+
+
+@contextlib.contextmanager
+def gptqmodel_logs_in(folder: Path) -> Iterator[None]:
+    """gptqmodel writes per-run log files into ``./logs`` of the working directory; send them
+    to ``folder`` instead for the duration of the block."""
+    try:
+        import gptqmodel.looper.loop_processor as lp
+    except ImportError:
+        yield
+        return
+    old = getattr(lp, "_PROJECT_LOG_DIR", None)
+    lp._PROJECT_LOG_DIR = Path(folder)
+    try:
+        yield
+    finally:
+        if old is not None:
+            lp._PROJECT_LOG_DIR = old
