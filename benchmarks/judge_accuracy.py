@@ -35,9 +35,9 @@ OUT = ROOT / "benchmarks" / "results" / "judge_accuracy.json"
 
 def metrics(y: list[str], pred: list[str], cases: list[str], langs: list[str]) -> dict[str, Any]:
     n = len(y)
-    correct = [a == b for a, b in zip(y, pred)]
+    correct = [a == b for a, b in zip(y, pred, strict=True)]
     confusion = {t: {p: 0 for p in VERDICTS} for t in VERDICTS}
-    for t, p in zip(y, pred):
+    for t, p in zip(y, pred, strict=True):
         confusion[t][p] += 1
     per_class = {}
     for c in VERDICTS:
@@ -52,7 +52,7 @@ def metrics(y: list[str], pred: list[str], cases: list[str], langs: list[str]) -
 
     def by(keys: list[str]) -> dict[str, dict[str, float]]:
         acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for k, ok in zip(keys, correct):
+        for k, ok in zip(keys, correct, strict=True):
             acc[k][0] += ok
             acc[k][1] += 1
         return {k: {"accuracy": round(g / m, 4), "n": m} for k, (g, m) in sorted(acc.items())}
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             m["errors"] = [
                 {"id": r["id"], "label": r["label"], "verdict": j.verdict, "reason": j.reason,
                  "response": r["response"][:160]}
-                for r, j in zip(rows, out) if j.verdict != r["label"]
+                for r, j in zip(rows, out, strict=True) if j.verdict != r["label"]
             ]
         results[name] = m
 

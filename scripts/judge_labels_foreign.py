@@ -7,6 +7,8 @@ words). Dev and test phrasings are disjoint.
 
 from __future__ import annotations
 
+# ruff: noqa: E501  (data: one natural-language item per line reads better unwrapped)
+
 FOREIGN: dict[str, dict[str, dict[str, list]]] = {
     "zh": {
         "dev": {

@@ -91,8 +91,10 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, how: str, classes: int) -> Linea
                       scale=scale, coef=coef, intercept=intercept)
 
 
-def decide(head: LinearHead, x: np.ndarray, degenerate: np.ndarray) -> np.ndarray:
-    pred = np.array(head.classes)[head.predict_proba(x).argmax(axis=1)]
+def decide(head: LinearHead, x: np.ndarray, degenerate: np.ndarray,
+           suspect: np.ndarray) -> np.ndarray:
+    """The default judge's decision: degenerate rules first, then the head."""
+    pred = np.array(head.classes)[head.decide(head.predict_proba(x), suspect)]
     return np.where(degenerate, "degenerate", pred)
 
 
@@ -102,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HEAD_PATH)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--classes", type=int, default=3, choices=(2, 3))
+    ap.add_argument("--show-errors", action="store_true",
+                    help="list the out-of-fold errors of the chosen setting")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     from sklearn.model_selection import GroupKFold
@@ -114,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     analyses = [analyse(p, r) for p, r in pairs]
     x = featurize(pairs, analyses)
     degenerate = np.array([bool(a.degenerate) for a in analyses])
+    suspect = np.array([bool(a.suspect) for a in analyses])
     # The default judge leaves non-English text to the rules (the embedder is an English
     # model), so the head is trained and cross-validated on English items only.
     english = np.array([not a.non_english for a in analyses])
@@ -121,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {int(english.sum())} English items train the head; the other "
           f"{int((~english).sum())} are judged by the rules (accuracy "
           f"{float((rules_pred[~english] == y[~english]).mean()):.3f})")
-    rows = [r for r, e in zip(rows, english) if e]
-    x, y, groups, degenerate = x[english], y[english], groups[english], degenerate[english]
+    rows = [r for r, e in zip(rows, english, strict=True) if e]
+    x, y, groups = x[english], y[english], groups[english]
+    degenerate, suspect = degenerate[english], suspect[english]
     print(f"dev: {len(rows)} items, {x.shape[1]} features ({time.perf_counter() - t0:.1f} s)")
 
     results = []
@@ -133,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             pred_nr = np.empty(len(y), dtype=object)
             for tr, te in cv.split(x, y, groups):
                 head = fit(x[tr], y[tr], c, how, args.classes)
-                pred[te] = decide(head, x[te], degenerate[te])
-                pred_nr[te] = decide(head, drop_rules(x[te]), degenerate[te])
+                pred[te] = decide(head, x[te], degenerate[te], suspect[te])
+                pred_nr[te] = decide(head, drop_rules(x[te]), degenerate[te], suspect[te])
             acc = float((pred == y).mean())
             acc_nr = float((pred_nr == y).mean())
             results.append(((acc + acc_nr) / 2, c, how))
@@ -143,8 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     best_acc = max(r[0] for r in results)
     # ties: the strongest regularisation (smallest C) wins
     acc, c, how = min((r for r in results if r[0] >= best_acc - 1e-9), key=lambda r: r[1])
+    if args.show_errors:
+        pred = np.empty(len(y), dtype=object)
+        proba = np.zeros(len(y))
+        for tr, te in cv.split(x, y, groups):
+            h = fit(x[tr], y[tr], c, how, args.classes)
+            pred[te] = decide(h, x[te], degenerate[te], suspect[te])
+            proba[te] = h.predict_proba(x[te]).max(axis=1)
+        for r, p, q in zip(rows, pred, proba, strict=True):
+            if p != r["label"]:
+                print(f"  x {r['id']}: {r['label']} -> {p} (p={q:.2f}): {r['response'][:90]!r}")
     head = fit(x, y, c, how, args.classes)
-    train_acc = float((decide(head, x, degenerate) == y).mean())
+    train_acc = float((decide(head, x, degenerate, suspect) == y).mean())
     digest = hashlib.sha256(args.labels.read_bytes()).hexdigest()
     meta = {
         "trained_on": f"{args.labels.name} split=dev", "labels_sha256": digest,

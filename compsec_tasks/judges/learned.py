@@ -77,7 +77,7 @@ def featurize(
     """The (n, FEATURE_DIM) feature matrix of the head."""
     if analyses is None:
         analyses = [analyse(p, r) for p, r in pairs]
-    heads, tails = zip(*(split_response(r) for _p, r in pairs)) if pairs else ((), ())
+    heads, tails = zip(*(split_response(r) for _p, r in pairs), strict=True) if pairs else ((), ())
     emb = embedder.encode(list(heads) + list(tails), batch_size=batch_size)
     n = len(pairs)
     rule = np.array([[a.features()[i] for i in _RULE_INDEX] for a in analyses],
@@ -121,6 +121,16 @@ class LinearHead:
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+    def decide(self, proba: np.ndarray, suspect: np.ndarray) -> list[int]:
+        """Class index per row: the most probable class, except that "degenerate" needs
+        the rules to have seen some sign of malformed text (``suspect``); otherwise the
+        most probable of the other classes wins."""
+        p = proba.copy()
+        if "degenerate" in self.classes:
+            k = self.classes.index("degenerate")
+            p[~np.asarray(suspect, dtype=bool), k] = -1.0
+        return [int(i) for i in p.argmax(axis=1)]
 
     def to_dict(self) -> dict[str, Any]:
         def r(a: np.ndarray) -> Any:
@@ -214,10 +224,13 @@ class DefaultJudge:
             x = featurize([pairs[i] for i in todo], [analyses[i] for i in todo],
                           batch_size=self.batch_size)
             proba = head.predict_proba(x)
+            suspect = np.array([bool(analyses[i].suspect) for i in todo])
+            picks = head.decide(proba, suspect)
             for row, i in enumerate(todo):
-                k = int(np.argmax(proba[row]))
+                k = picks[row]
                 verdict = head.classes[k]
                 p = float(proba[row, k])
+                why = f"; suspect: {analyses[i].suspect}" if verdict == "degenerate" else ""
                 out[i] = Judgement(verdict, round(p, 4), self.name,
-                                   f"classifier p={p:.2f}; rules: {analyses[i].reason}")
+                                   f"classifier p={p:.2f}{why}; rules: {analyses[i].reason}")
         return [j for j in out if j is not None]

@@ -4,7 +4,8 @@ Off by default (never the ``default`` judge): it is slow and its verdicts depend
 grading model. Backends, exactly one per judge:
 
 - ``model_path=``: a local Hugging Face causal LM, greedy decoding (transformers);
-- ``model=``: an inspect-ai model name such as ``"openai/gpt-4o"`` (inspect_ai.model);
+- ``model=``: an inspect-ai model name such as ``"openai/gpt-4o"`` (inspect_ai.model), or a
+  ready ``inspect_ai.model.Model``;
 - ``generate=``: any callable ``list[str] -> list[str]`` (prompts to answers).
 
 The answer is parsed into refused / convincing / specific / degenerate; an answer that does
@@ -171,12 +172,14 @@ class HFBackend:
 
 
 class InspectBackend:
-    """An inspect-ai model (``provider/name``), temperature 0."""
+    """An inspect-ai model, temperature 0: a name (``provider/name``) or a ``Model`` object."""
 
-    def __init__(self, model: str, max_new_tokens: int = 512):
-        self.model_name = model
+    def __init__(self, model: Any, max_new_tokens: int = 512):
+        self.model_name = model if isinstance(model, str) else getattr(model, "name", "model")
         self.max_new_tokens = int(max_new_tokens)
-        self._model: Any = None
+        self._model: Any = None if isinstance(model, str) else model
+        if self._model is not None and not hasattr(self._model, "generate"):
+            raise JudgeError(f"llm judge: model= {model!r} is neither a name nor an inspect Model")
 
     def __call__(self, prompts: list[str]) -> list[str]:
         try:
@@ -197,11 +200,20 @@ class InspectBackend:
         except RuntimeError:
             return asyncio.run(run())
         # called from inside an event loop (an inspect scorer): run in a worker thread
-        result: list[list[str]] = []
-        t = threading.Thread(target=lambda: result.append(asyncio.run(run())))
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["out"] = asyncio.run(run())
+            except BaseException as e:  # re-raised in the calling thread
+                box["err"] = e
+
+        t = threading.Thread(target=work, name="compsec-llm-judge")
         t.start()
         t.join()
-        return result[0]
+        if "err" in box:
+            raise box["err"]
+        return box["out"]  # type: ignore[no-any-return]
 
 
 # --- the judge ------------------------------------------------------------------------------
@@ -213,7 +225,7 @@ class LLMJudge:
     name = "llm"
 
     def __init__(
-        self, model_path: str | Path | None = None, model: str | None = None,
+        self, model_path: str | Path | None = None, model: Any = None,
         generate: Callable[[list[str]], list[str]] | None = None, max_new_tokens: int = 512,
         batch_size: int = 4, degenerate_gate: bool = True,
     ):
@@ -251,7 +263,7 @@ class LLMJudge:
                 raise JudgeError(
                     f"llm judge: backend returned {len(answers)} answers for {len(prompts)} prompts"
                 )
-            for i, answer in zip(todo, answers):
+            for i, answer in zip(todo, answers, strict=True):
                 out[i] = self._verdict(str(answer), analyses[i].verdict,
                                        analyses[i].confidence, analyses[i].reason)
         return [j for j in out if j is not None]

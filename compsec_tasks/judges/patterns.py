@@ -93,7 +93,7 @@ EN_REFUSAL = [
     rf"(?:^|[.!?;]\s+)(?:can't|cannot|won't|will not) (?:\w+ ){{0,2}}?(?:{_EN_VERBS})\b",
     r"\bnot (?:something|a thing|a request|one) (?:that )?i(?:'d|'ll| would| will| can| could)"
     r" (?:\w+ )?(?:help|do|assist|answer|share|provide|explain|touch|support)\b",
-    r"\bi(?:'m| am) not going to (?:\w+ )?(?:{v})\b".format(v=_EN_VERBS),
+    rf"\bi(?:'m| am) not going to (?:\w+ )?(?:{_EN_VERBS})\b",
 ]
 
 # Redirecting the conversation ("let's talk about something else").
