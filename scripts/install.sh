@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install compsec and what it needs into the active Python environment, CPU-only.
-#   scripts/install.sh          # the package, lm-eval, inspect-ai, the judge and the offline demo model
+#   scripts/install.sh          # the package, lm-eval, inspect-ai, the judge, every CPU compression
+#                               # backend and the offline demo model
 #   scripts/install.sh --dev    # plus pytest, ruff, mypy
 # torch is installed first and pinned, so that no other requirement pulls a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TORCH_VERSION="${COMPSEC_TORCH_VERSION:-2.13.0}"
-EXTRAS="hf,lm-eval,inspect,judge"
+EXTRAS="hf,lm-eval,inspect,judge,backends"
 if [[ "${1:-}" == "--dev" ]]; then EXTRAS="$EXTRAS,dev"; fi
 constraints="$(mktemp)"
 trap 'rm -f "$constraints"' EXIT
