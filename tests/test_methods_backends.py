@@ -145,6 +145,42 @@ def test_every_backend_method_is_registered_with_its_extra() -> None:
         assert pin in extras[extra]
 
 
+@pytest.mark.parametrize("method", list(BACKEND_MODULES))
+def test_available_names_the_extra_and_never_raises(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    h = get_handler(method)
+    monkeypatch.setattr(B, "missing_modules", lambda mods: [next(iter(mods))])
+    ok, reason = h.available()
+    assert ok is False and f"install compsec[{h.extra}]" in reason
+
+    def boom(mods: Any) -> list[str]:
+        raise RuntimeError("broken environment")
+
+    monkeypatch.setattr(B, "missing_modules", boom)
+    ok, reason = h.available()
+    assert ok is False and "broken environment" in reason
+
+
+def test_bnb_without_cpu_support_needs_cuda(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(B, "missing_modules", lambda mods: [])
+    monkeypatch.setattr(B, "dist_version", lambda name: "0.45.5")
+    monkeypatch.setattr(B, "cuda_available", lambda: False)
+    ok, reason = get_handler("bnb").available()
+    assert ok is False and "CUDA" in reason and "bitsandbytes>=0.48" in reason
+    monkeypatch.setattr(B, "cuda_available", lambda: True)
+    assert get_handler("bnb").available() == (True, "")
+
+
+@pytest.mark.parametrize(("spec", "needs_calibration"), [
+    ("gptq:4:g64", True), ("gptq:./some/ckpt", False), ("ct:W4A16", True), ("ct:./ckpt", False),
+    ("awq:./ckpt", False), ("hqq:4", False), ("bnb:nf4", False), ("gguf:m.gguf", False),
+])
+def test_which_specs_read_calibration_prompts(spec: str, needs_calibration: bool) -> None:
+    from model_adapters.spec import parse_variant
+
+    s = parse_variant(spec)
+    assert get_handler(s.method).needs_calibration(s) is needs_calibration
+
+
 def test_handler_modules_do_not_import_their_backends() -> None:
     code = (
         "import sys\n"
