@@ -424,6 +424,7 @@ def test_distilled_student_records_its_teacher(tiny: Path, cache: Path, tmp_path
     info = lv.manifest.backend_info
     assert info["teacher"] == str(tiny) and info["teacher_config"]["hidden_size"] == 128
     assert info["student_config"]["hidden_size"] == 64 and info["produced"] is False
+    assert info["same_vocabulary"] is True
     assert lv.manifest.variant_files and lv.manifest.n_parameters < 400_000
     assert math.isfinite(lv.manifest.fidelity["kl_mean"]) and lv.manifest.fidelity["kl_mean"] > 0
     pickled = tmp_path / "pickled"

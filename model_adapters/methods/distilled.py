@@ -5,8 +5,9 @@ are only pickles is refused); a relative path is looked up as given, then next t
 model. The base model given to :func:`~model_adapters.loading.load_variant` is the teacher:
 the manifest's fidelity compares the student with it on the probe prompts, and
 ``backend_info`` records it (``teacher``) next to both models' sizes. Student and teacher must
-share the tokenizer's vocabulary for that comparison; the student's own tokenizer is used when
-its folder has one, else the teacher's.
+share the tokenizer's vocabulary for that comparison (``same_vocabulary`` says whether they
+do; load a student with another vocabulary with ``fidelity=False``); the student's own
+tokenizer is used when its folder has one, else the teacher's.
 """
 
 from __future__ import annotations
@@ -71,6 +72,14 @@ class DistilledHandler(MethodHandler):
         tok_src = folder if has_tok else base
         student_params = sum(p.numel() for p in model.parameters())
         teacher = _config_summary(base) if base.is_dir() else {}
+        tokenizer = load_tokenizer(tok_src)
+        student_vocab = int(getattr(model.config, "vocab_size", 0) or 0)
+        teacher_vocab = int(teacher.get("vocab_size") or len(load_tokenizer(base)))
+        if student_vocab != teacher_vocab:
+            logger.warning(
+                "distilled model %s has a vocabulary of %d, its teacher %s of %d: fidelity against the "
+                "teacher (which scores the teacher's tokens) is not defined; load it with fidelity=False",
+                folder, student_vocab, base, teacher_vocab)
         info = {
             "backend": "transformers",
             "backend_version": self.backend_version(),
@@ -81,9 +90,10 @@ class DistilledHandler(MethodHandler):
             "teacher_config": teacher,
             "student_config": _config_summary(folder),
             "student_parameters": int(student_params),
+            "same_vocabulary": student_vocab == teacher_vocab,
             "tokenizer_from": str(tok_src),
         }
-        return model, load_tokenizer(tok_src), info
+        return model, tokenizer, info
 
 
 HANDLER = DistilledHandler()
