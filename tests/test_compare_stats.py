@@ -89,7 +89,7 @@ def _newcombe_scalar(a: int, b: int, c: int, d: int) -> tuple[float, float, floa
     if denom == 0:
         phi = 0.0
     else:
-        x = a * d - b * c
+        x: float = a * d - b * c
         x = x - n / 2 if x > n / 2 else (0.0 if x >= 0 else x)
         phi = x / math.sqrt(denom)
     est = p1 - p2
