@@ -73,6 +73,9 @@ def _finish(cmp: Any, args: argparse.Namespace) -> int:
         if args.out:
             print(f"wrote comparison.json, findings.jsonl and report.md to {args.out}")
     violations = cmp.check(args.fail_on) if args.fail_on else []
+    for cond in cmp.undefined(args.fail_on) if args.fail_on else []:
+        print(f"compsec: warning: --fail-on {cond}: {cond.metric} is not defined on any compared task; "
+              "not evaluated", file=sys.stderr)
     if violations:
         for v in violations:
             print(f"compsec: fail-on: {v}", file=sys.stderr)

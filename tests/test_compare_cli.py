@@ -164,3 +164,12 @@ def test_reading_lm_eval_logs_does_not_import_inspect(runs: tuple[str, str]) -> 
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == ""
+
+
+def test_fail_on_a_metric_with_no_data_warns(runs: tuple[str, str], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    t = {"compsec_refusal": synth.known_tasks(0)["compsec_refusal"]}
+    b = synth.write_lm_eval_run(tmp_path / "b1", t)
+    c = synth.write_lm_eval_run(tmp_path / "c1", t, manifest=synth.manifest("v"))
+    assert main(["compare", str(b), str(c), "--fail-on", "backdoor_asr_increase>0"]) == 0
+    assert "backdoor_asr_increase is not defined on any compared task" in capsys.readouterr().err

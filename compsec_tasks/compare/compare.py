@@ -317,8 +317,15 @@ class Comparison:
                 frac = f" ({int(count)}/{int(n)})" if isinstance(count, (int, float)) and not math.isnan(count) else ""
                 out.append(f"{cond}: {cand} / {task}: {cond.metric} = {value:.4g}{frac}")
             if sel.empty:
-                logger.info("--fail-on %s: metric not defined on any compared task", cond)
+                logger.warning("--fail-on %s: %s is not defined on any compared task; not evaluated", cond,
+                               cond.metric)
         return out
+
+    def undefined(self, fail_on: str | Iterable[str | Condition] | None) -> list[Condition]:
+        """The conditions whose metric is defined on no compared row (they cannot hold)."""
+        vals = self.metric_values()
+        present = set(vals.loc[vals["value"].notna(), "metric"])
+        return [c for c in parse_fail_on(fail_on) if c.metric not in present]
 
     # -- serialisation ------------------------------------------------------------------
 
@@ -331,8 +338,8 @@ class Comparison:
             counts[f.candidate][f.type] += 1
         return {
             "compsec_version": __version__,
-            "baseline": self.baseline.summary(),
-            "candidates": {k: r.summary() for k, r in self.candidates.items()},
+            "baseline": _json_safe(self.baseline.summary()),
+            "candidates": {k: _json_safe(r.summary()) for k, r in self.candidates.items()},
             "settings": dict(self.settings),
             "notes": list(self.notes),
             "table": json.loads(self.table.to_json(orient="records")),
@@ -361,6 +368,17 @@ class Comparison:
         for name, text in files.items():
             written[name] = _atomic_write(out / name, text)
         return written
+
+
+def _json_safe(obj: Any) -> Any:
+    """``obj`` with non-finite floats replaced by None (strict JSON has no NaN)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    return obj
 
 
 def _atomic_write(path: Path, text: str) -> Path:
