@@ -173,3 +173,10 @@ def test_fail_on_a_metric_with_no_data_warns(runs: tuple[str, str], tmp_path: Pa
     c = synth.write_lm_eval_run(tmp_path / "c1", t, manifest=synth.manifest("v"))
     assert main(["compare", str(b), str(c), "--fail-on", "backdoor_asr_increase>0"]) == 0
     assert "backdoor_asr_increase is not defined on any compared task" in capsys.readouterr().err
+
+
+def test_help_lists_every_fail_on_metric() -> None:
+    from compsec_tasks.compare_cli import FAIL_ON_HELP
+
+    listed = {line.split()[0] for line in FAIL_ON_HELP.splitlines() if line.startswith("  ")}
+    assert listed == set(FAIL_ON_METRICS)
