@@ -200,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_variant_commands(sub)
 
+    from .compare_cli import add_subparsers as add_compare_commands
+
+    add_compare_commands(sub)
+
     s = sub.add_parser("organisms", help="list the model organisms and their sha256 pins")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_organisms)
