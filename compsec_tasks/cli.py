@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import promptsets
+from ._io import atomic_write_text
 from ._version import __version__
 from .errors import CompsecError, InputFileError, OutputPathError
 
@@ -49,14 +48,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     if parent.exists() and not parent.is_dir():
         raise OutputPathError(f"{str(parent)!r} exists and is not a directory")
     parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)
 
 
 def cmd_judge(args: argparse.Namespace) -> int:

@@ -15,7 +15,6 @@ lm-eval results and inspect logs, and a comparison refuses to join runs whose ha
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -24,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ._io import sha256_file
 from .errors import PromptSetError, UnknownNameError
 
 KINDS = ("harmful", "benign", "triggered", "clean")
@@ -136,14 +136,6 @@ class PromptSet:
     @property
     def categories(self) -> list[str]:
         return sorted({r.category for r in self.records})
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def parse_records(lines: Iterable[str], source: str) -> list[PromptRecord]:

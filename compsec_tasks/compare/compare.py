@@ -71,7 +71,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +79,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._io import atomic_write_text
 from ..errors import CompsecError, OutputPathError
 from ..tasks import TASKS
 from . import stats
@@ -382,15 +382,7 @@ def _json_safe(obj: Any) -> Any:
 
 
 def _atomic_write(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, text)
 
 
 def _unique(label: str, taken: set[str]) -> str:
