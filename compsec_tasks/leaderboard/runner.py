@@ -1,0 +1,568 @@
+"""The resumable leaderboard runner: every variant of every base model through lm-eval.
+
+::
+
+    from compsec_tasks.leaderboard import Recipe, run_recipe
+
+    report = run_recipe(Recipe.from_yaml("leaderboards/organisms.yaml"), quick=True)
+    report.evaluated, report.reused, report.failed, report.published
+
+For each base model and each target (the original first, then the recipe's variants), the
+runner loads the variant through :class:`model_adapters.lm_eval_model.CompsecLM` (lm-eval's
+``hf`` model around :func:`~model_adapters.loading.load_variant`, which records the variant's
+Manifest in the results), runs each task with ``lm_eval.simple_evaluate`` (chat template,
+``log_samples``, the recipe's limit, judge, split, seeds and ``max_gen_toks``) and writes the
+lm-eval outputs. The work folder (``--work``, default ``<out>/runs``) holds::
+
+    compsec_state.json                    the recipe, evaluation counters, last failures
+    <base>/<variant>/                     a complete run: results_<ts>.json, samples_<task>_<ts>.jsonl,
+                                          manifest.json, compsec_run.json (the marker)
+    <base>/.partial/<variant>/<task>/     finished tasks of a variant that is not complete yet
+
+**Atomic and resumable.** Each task is written into a temporary folder and renamed into
+``.partial`` when it finishes; when every task of a variant is done, the run folder is
+assembled in a temporary folder (one results file with every task, the samples files, the
+manifest, and last the marker) and renamed into place. A run folder whose marker carries the
+same recipe hash (:meth:`Recipe.eval_hash`) and variant spec, and whose files still have the
+sha256 the marker recorded, is not evaluated again; a killed run picks up at the first task
+that did not finish. A variant that fails to load or to run is recorded in the state with its
+error, its row is published as failed, and the other variants go on; it is tried again on
+the next run.
+
+**Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
+evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
+(``task_evaluations``), and the load attempts (``attempts``); a benchmark or a test asserts
+that no variant was evaluated twice with :meth:`RunState.max_evaluations`.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CompsecError, InputFileError, OutputPathError
+from .recipe import BaseModel, Recipe, VariantEntry
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "run_recipe",
+    "LeaderboardRunner",
+    "RunReport",
+    "RunState",
+    "run_is_complete",
+    "default_out_dir",
+    "check_output_dir",
+    "STATE_FILE",
+    "MARKER_FILE",
+]
+
+STATE_FILE = "compsec_state.json"
+MARKER_FILE = "compsec_run.json"
+TASK_MARKER = "compsec_task.json"
+MANIFEST_FILE = "manifest.json"
+PARTIAL = ".partial"
+SCHEMA = 1
+PUBLISHED_ROOT = Path("leaderboards") / "published"
+
+#: per-task sections of an lm-eval results file (merged when the tasks' runs are assembled)
+_PER_TASK_KEYS = ("results", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better",
+                  "n-samples", "task_hashes")
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_json_atomic(path: Path, data: Any) -> Path:
+    """Write JSON to ``path`` through a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _replace_dir(tmp: Path, dest: Path) -> None:
+    """Move the finished folder ``tmp`` to ``dest``, replacing what was there."""
+    if dest.exists():
+        trash = dest.with_name(f".{dest.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(dest, trash)
+        os.replace(tmp, dest)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, dest)
+
+
+# ---------------------------------------------------------------------------------------
+# output folders
+
+
+def default_out_dir(recipe: Recipe) -> Path:
+    return PUBLISHED_ROOT / recipe.name
+
+
+def check_output_dir(out: Path, name: str, force: bool = False) -> None:
+    """Refuse an output folder that holds something else than leaderboard ``name``."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputPathError(f"output {str(out)!r} exists and is not a directory")
+    if force:
+        return
+    lb = out / "leaderboard.json"
+    if lb.exists():
+        data = _read_json(lb)
+        other = data.get("name") if isinstance(data, dict) else None
+        if other != name:
+            what = f"leaderboard {other!r}" if other else "an unreadable leaderboard.json"
+            raise OutputPathError(
+                f"output folder {str(out)!r} holds {what}, not {name!r}; refusing to overwrite it "
+                "(choose another --out, or pass --force)"
+            )
+        return
+    state = _read_json(out / "runs" / STATE_FILE)
+    if isinstance(state, dict) and state.get("recipe_name") not in (None, name):
+        raise OutputPathError(
+            f"output folder {str(out)!r} holds the runs of leaderboard {state.get('recipe_name')!r}, not "
+            f"{name!r}; refusing to overwrite it (choose another --out, or pass --force)"
+        )
+    entries = [p.name for p in out.iterdir() if not p.name.startswith(".")]
+    if entries and entries != ["runs"] and not isinstance(state, dict):
+        raise OutputPathError(
+            f"output folder {str(out)!r} is not empty and holds no compsec leaderboard "
+            f"({', '.join(sorted(entries)[:5])}); refusing to write into it (choose another --out, or pass --force)"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# state
+
+
+@dataclass
+class RunState:
+    """The work folder's ``compsec_state.json`` (see the module docstring)."""
+
+    path: Path
+    recipe_name: str | None = None
+    recipe: dict[str, Any] | None = None
+    evaluations: dict[str, int] = field(default_factory=dict)
+    task_evaluations: dict[str, int] = field(default_factory=dict)
+    attempts: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updated_at: str | None = None
+
+    @classmethod
+    def load(cls, work: Path) -> RunState:
+        p = work / STATE_FILE
+        if not p.exists():
+            return cls(path=p)
+        data = _read_json(p)
+        if not isinstance(data, dict):
+            raise InputFileError(f"{p} is not valid JSON; delete it to start the counters afresh")
+        return cls(
+            path=p, recipe_name=data.get("recipe_name"), recipe=data.get("recipe"),
+            evaluations=dict(data.get("evaluations") or {}),
+            task_evaluations=dict(data.get("task_evaluations") or {}),
+            attempts=dict(data.get("attempts") or {}), failures=dict(data.get("failures") or {}),
+            updated_at=data.get("updated_at"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA, "recipe_name": self.recipe_name, "recipe": self.recipe,
+            "evaluations": self.evaluations, "task_evaluations": self.task_evaluations,
+            "attempts": self.attempts, "failures": self.failures, "updated_at": self.updated_at,
+        }
+
+    def save(self) -> None:
+        self.updated_at = _now()
+        write_json_atomic(self.path, self.to_dict())
+
+    def bump(self, table: dict[str, int], key: str) -> None:
+        table[key] = table.get(key, 0) + 1
+        self.save()
+
+    def max_evaluations(self) -> int:
+        """The most times any one variant (or task of a variant) was evaluated."""
+        return max([*self.evaluations.values(), *self.task_evaluations.values(), 0])
+
+
+# ---------------------------------------------------------------------------------------
+# run folders
+
+
+def run_key(base: BaseModel, target: VariantEntry) -> str:
+    return f"{base.slug}/{target.slug}"
+
+
+def run_is_complete(run_dir: Path, eval_hash: str, spec: str, tasks: Sequence[str]) -> tuple[bool, str]:
+    """(complete, why not): the marker matches and every recorded file has its sha256."""
+    marker = run_dir / MARKER_FILE
+    if not marker.is_file():
+        return False, "no marker" if run_dir.exists() else "not run yet"
+    data = _read_json(marker)
+    if not isinstance(data, dict):
+        return False, f"{marker} is not valid JSON"
+    if data.get("recipe_hash") != eval_hash:
+        return False, f"made with other settings (recipe hash {data.get('recipe_hash')} vs {eval_hash})"
+    if data.get("variant") != spec:
+        return False, f"holds variant {data.get('variant')!r}, not {spec!r}"
+    missing = [t for t in tasks if t not in (data.get("tasks") or [])]
+    if missing:
+        return False, f"lacks task(s) {', '.join(missing)}"
+    for name, digest in (data.get("files") or {}).items():
+        f = run_dir / name
+        if not f.is_file():
+            return False, f"{f} is missing"
+        if _sha256(f) != digest:
+            return False, f"{f} changed since it was written (sha256 mismatch)"
+    return True, ""
+
+
+def _task_done(task_dir: Path, eval_hash: str, spec: str, task: str) -> bool:
+    data = _read_json(task_dir / TASK_MARKER)
+    if not isinstance(data, dict):
+        return False
+    if (data.get("recipe_hash"), data.get("variant"), data.get("task")) != (eval_hash, spec, task):
+        return False
+    return all((task_dir / n).is_file() and _sha256(task_dir / n) == d for n, d in (data.get("files") or {}).items())
+
+
+def _results_file(folder: Path) -> Path:
+    found = sorted(folder.rglob("results_*.json"))
+    if len(found) != 1:
+        raise CompsecError(f"{folder}: expected one lm-eval results file, found {len(found)}")
+    return found[0]
+
+
+def assemble_run(task_dirs: Mapping[str, Path], dest: Path, manifest: Mapping[str, Any] | None,
+                 marker: dict[str, Any]) -> None:
+    """Write one lm-eval run (one results file with every task, the samples files, the
+    manifest, then the marker) into ``dest``, a new folder."""
+    ts = time.strftime("%Y-%m-%dT%H-%M-%S", time.localtime()) + f".{time.time_ns() % 1_000_000:06d}"
+    merged: dict[str, Any] | None = None
+    dest.mkdir(parents=True)
+    for folder in task_dirs.values():
+        rfile = _results_file(folder)
+        res = json.loads(rfile.read_text(encoding="utf-8"))
+        old_ts = rfile.stem[len("results_"):]
+        if merged is None:
+            merged = {k: v for k, v in res.items() if k not in _PER_TASK_KEYS}
+            for k in _PER_TASK_KEYS:
+                merged[k] = {}
+        for k in _PER_TASK_KEYS:
+            if isinstance(res.get(k), dict):
+                merged[k].update(res[k])
+        for sfile in rfile.parent.glob(f"samples_*_{old_ts}.jsonl"):
+            name = sfile.name[len("samples_"):-len(f"_{old_ts}.jsonl")]
+            shutil.copyfile(sfile, dest / f"samples_{name}_{ts}.jsonl")
+    if merged is None:
+        raise CompsecError("assemble_run: no task outputs")
+    if manifest is not None:
+        cfg = merged.setdefault("config", {})
+        if isinstance(cfg, dict):
+            cfg.setdefault("compsec_manifest", dict(manifest))
+        write_json_atomic(dest / MANIFEST_FILE, dict(manifest))
+    (dest / f"results_{ts}.json").write_text(
+        json.dumps(merged, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    files = {p.name: _sha256(p) for p in sorted(dest.iterdir()) if p.is_file()}
+    write_json_atomic(dest / MARKER_FILE, {**marker, "files": files})
+
+
+# ---------------------------------------------------------------------------------------
+# the runner
+
+
+@dataclass
+class RunReport:
+    """What one :func:`run_recipe` call did."""
+
+    recipe: Recipe
+    out_dir: Path
+    work_dir: Path
+    evaluated: list[str] = field(default_factory=list)  # keys evaluated (completed) by this call
+    reused: list[str] = field(default_factory=list)  # keys whose complete run was reused
+    failed: dict[str, str] = field(default_factory=dict)  # key -> error
+    task_evaluations: int = 0  # tasks evaluated by this call
+    wall_s: float = 0.0
+    published: dict[str, Path] | None = None
+    state: RunState | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recipe": self.recipe.name, "out_dir": str(self.out_dir), "work_dir": str(self.work_dir),
+            "evaluated": self.evaluated, "reused": self.reused, "failed": self.failed,
+            "task_evaluations": self.task_evaluations, "wall_s": round(self.wall_s, 2),
+            "published": {k: str(v) for k, v in (self.published or {}).items()},
+        }
+
+
+def _manifest_dict(man: Any) -> dict[str, Any] | None:
+    if man is None:
+        return None
+    if hasattr(man, "to_dict"):
+        return dict(man.to_dict())
+    return dict(man) if isinstance(man, Mapping) else None
+
+
+def _error_text(exc: BaseException) -> str:
+    msg = str(exc).strip() or repr(exc)
+    return msg if isinstance(exc, CompsecError) else f"{type(exc).__name__}: {msg}"
+
+
+class LeaderboardRunner:
+    """Runs one recipe into a work folder (see the module docstring)."""
+
+    def __init__(self, recipe: Recipe, work_dir: Path, *, progress: bool = True) -> None:
+        self.recipe = recipe
+        self.work = Path(work_dir)
+        self.progress = progress
+        self.state = RunState.load(self.work)
+        self._tm: Any = None
+
+    # -- the pieces a test may replace ------------------------------------------------
+
+    def load_model(self, base: BaseModel, target: VariantEntry) -> Any:
+        """lm-eval's ``hf`` model around the variant (manifest in ``compsec_manifest``)."""
+        from model_adapters.lm_eval_model import CompsecLM
+
+        r = self.recipe
+        kwargs: dict[str, Any] = {"batch_size": r.generation.batch_size, "dtype": r.dtype}
+        if r.device:
+            kwargs["device"] = r.device
+        return CompsecLM(pretrained=base.model, variant=target.spec, **kwargs)
+
+    def evaluate_task(self, lm: Any, task: str, out_dir: Path) -> None:
+        """One task through ``lm_eval.simple_evaluate``; lm-eval's files go under ``out_dir``."""
+        import lm_eval
+        from lm_eval.loggers import EvaluationTracker
+
+        r = self.recipe
+        if self._tm is None:
+            from lm_eval.tasks import TaskManager
+
+            from .. import tasks_path
+
+            self._tm = TaskManager(include_path=tasks_path())
+        tracker = EvaluationTracker(output_path=str(out_dir))
+        res = lm_eval.simple_evaluate(
+            model=lm, tasks=[task], apply_chat_template=True, log_samples=True, limit=r.limit,
+            metadata=r.task_metadata(), gen_kwargs=f"max_gen_toks={r.generation.max_gen_toks}",
+            task_manager=self._tm, evaluation_tracker=tracker,
+            random_seed=r.seeds[0], numpy_random_seed=r.seeds[1], torch_random_seed=r.seeds[2],
+            fewshot_random_seed=r.seeds[3],
+        )
+        if res is None:
+            raise CompsecError(f"lm-eval returned no results for {task}")
+        samples = res.pop("samples")
+        if hasattr(lm, "get_model_info"):
+            info = lm.get_model_info()
+            if isinstance(info, dict) and "compsec_manifest" in info:
+                res.setdefault("config", {}).setdefault("compsec_manifest", info["compsec_manifest"])
+        tracker.general_config_tracker.model_name_sanitized = "lm_eval"
+        tracker.save_results_aggregated(results=res, samples=samples)
+        for name in res.get("configs", {}):
+            tracker.save_results_samples(task_name=name, samples=samples[name])
+
+    # -- driving ----------------------------------------------------------------------
+
+    def run(self, targets: Sequence[VariantEntry] | None = None) -> RunReport:
+        from tqdm.auto import tqdm
+
+        r = self.recipe
+        t0 = time.perf_counter()
+        self.work.mkdir(parents=True, exist_ok=True)
+        st = self.state
+        st.recipe_name, st.recipe = r.name, r.to_dict()
+        st.save()
+        report = RunReport(recipe=r, out_dir=Path(), work_dir=self.work, state=st)
+        chosen = list(targets) if targets is not None else r.targets()
+        tasks = r.expanded_tasks()
+        jobs = [(b, t) for b in r.bases for t in chosen]
+        bar = tqdm(jobs, desc=f"leaderboard {r.name}", unit="variant", disable=not self.progress)
+        for base, target in bar:
+            key = run_key(base, target)
+            bar.set_postfix_str(f"{base.name} / {target.label}"[:60])
+            run_dir = self.work / base.slug / target.slug
+            done, why = run_is_complete(run_dir, r.eval_hash(base), target.spec, tasks)
+            if done:
+                logger.info("%s: complete run reused (%s)", key, run_dir)
+                report.reused.append(key)
+                st.failures.pop(key, None)
+                continue
+            if run_dir.exists():
+                logger.warning("%s: the run folder %s is not reusable (%s); evaluating again", key, run_dir, why)
+            error = self._run_variant(base, target, tasks, run_dir, report)
+            if error is None:
+                report.evaluated.append(key)
+                st.failures.pop(key, None)
+            else:
+                report.failed[key] = error
+                st.failures[key] = {"error": error, "at": _now(), "variant": target.spec, "label": target.label,
+                                    "base": base.model}
+            st.save()
+        bar.close()
+        report.wall_s = time.perf_counter() - t0
+        return report
+
+    def _run_variant(self, base: BaseModel, target: VariantEntry, tasks: Sequence[str], run_dir: Path,
+                     report: RunReport) -> str | None:
+        """Evaluate one variant; returns the error text when it failed."""
+        from tqdm.auto import tqdm
+
+        r, st = self.recipe, self.state
+        key = run_key(base, target)
+        ehash = r.eval_hash(base)
+        partial = self.work / base.slug / PARTIAL / target.slug
+        todo = [t for t in tasks if not _task_done(partial / t, ehash, target.spec, t)]
+        if len(todo) < len(tasks):
+            logger.info("%s: resuming; %d of %d task(s) already done", key, len(tasks) - len(todo), len(tasks))
+        lm: Any = None
+        manifest: dict[str, Any] | None = None
+        started = time.perf_counter()
+        try:
+            st.bump(st.attempts, key)
+            logger.info("%s: loading %s of %s", key, target.spec, base.model)
+            try:
+                lm = self.load_model(base, target)
+            except Exception as exc:  # noqa: BLE001 - any backend failure makes this row failed
+                logger.error("%s: failed to load: %s", key, _error_text(exc))
+                return f"failed to load {target.spec!r} of {base.model!r}: {_error_text(exc)}"
+            manifest = _manifest_dict(getattr(lm, "compsec_manifest", None))
+            for task in tqdm(todo, desc=target.label[:40], unit="task", leave=False, disable=not self.progress):
+                tmp = Path(tempfile.mkdtemp(dir=self._mkdir(partial), prefix=f".{task}-"))
+                try:
+                    t1 = time.perf_counter()
+                    self.evaluate_task(lm, task, tmp)
+                    _results_file(tmp)  # exactly one results file
+                    files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+                    write_json_atomic(tmp / TASK_MARKER, {
+                        "recipe_hash": ehash, "variant": target.spec, "task": task, "files": files,
+                        "duration_s": round(time.perf_counter() - t1, 3), "completed_at": _now(),
+                    })
+                    _replace_dir(tmp, partial / task)
+                except Exception as exc:  # noqa: BLE001 - a failing task fails this row only
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    logger.error("%s: task %s failed: %s", key, task, _error_text(exc))
+                    return f"task {task} failed on {target.spec!r}: {_error_text(exc)}"
+                except BaseException:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise
+                report.task_evaluations += 1
+                st.bump(st.task_evaluations, f"{key}/{task}")
+        finally:
+            if lm is not None:
+                del lm
+                gc.collect()
+        if manifest is None:
+            manifest = self._manifest_from_tasks(partial, tasks)
+        run_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp_run = run_dir.parent / f".{run_dir.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            assemble_run({t: partial / t for t in tasks}, tmp_run, manifest, {
+                "schema_version": SCHEMA, "recipe": r.name, "recipe_hash": ehash,
+                "eval_settings": r.eval_settings(base), "base": base.model, "base_label": base.name,
+                "variant": target.spec, "label": target.label, "tasks": list(tasks),
+                "completed_at": _now(), "duration_s": round(time.perf_counter() - started, 3),
+            })
+            _replace_dir(tmp_run, run_dir)
+        except BaseException:
+            shutil.rmtree(tmp_run, ignore_errors=True)
+            raise
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            partial.parent.rmdir()  # <base>/.partial, when no other variant is unfinished
+        except OSError:
+            pass
+        st.bump(st.evaluations, key)
+        return None
+
+    @staticmethod
+    def _mkdir(p: Path) -> Path:
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    @staticmethod
+    def _manifest_from_tasks(partial: Path, tasks: Sequence[str]) -> dict[str, Any] | None:
+        for t in tasks:
+            try:
+                res = json.loads(_results_file(partial / t).read_text(encoding="utf-8"))
+            except (CompsecError, OSError, json.JSONDecodeError):
+                continue
+            man = (res.get("config") or {}).get("compsec_manifest")
+            if isinstance(man, dict):
+                return man
+        return None
+
+
+def run_recipe(
+    recipe: Recipe | str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    work: str | os.PathLike[str] | None = None,
+    *,
+    quick: bool = False,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    publish: bool = True,
+    progress: bool = True,
+) -> RunReport:
+    """Run a recipe (resumably) and publish its leaderboard (see the module docstring).
+
+    ``out`` defaults to ``leaderboards/published/<name>`` (``<name>-quick`` with ``quick``),
+    ``work`` to ``<out>/runs``; ``only`` restricts the variants (labels or specs; the original
+    is always run). An output folder that holds another leaderboard is refused unless ``force``.
+    """
+    r = recipe if isinstance(recipe, Recipe) else Recipe.from_yaml(recipe)
+    if quick:
+        r = r.quick_recipe()
+    out_dir = Path(out) if out is not None else default_out_dir(r)
+    work_dir = Path(work) if work is not None else out_dir / "runs"
+    check_output_dir(out_dir, r.name, force)
+    state = RunState.load(work_dir)
+    if state.recipe_name not in (None, r.name) and not force:
+        raise OutputPathError(
+            f"work folder {str(work_dir)!r} holds the runs of leaderboard {state.recipe_name!r}, not {r.name!r}; "
+            "choose another --work, or pass --force"
+        )
+    targets = r.select(only) if only else None
+    runner = LeaderboardRunner(r, work_dir, progress=progress)
+    report = runner.run(targets)
+    report.out_dir = out_dir
+    if publish:
+        from .publish import publish_work
+
+        report.published = publish_work(work_dir, out_dir, recipe=r, force=force)
+    return report
