@@ -8,7 +8,7 @@ A recipe is one YAML file, ``leaderboards/<name>.yaml``::
     variants:                            # VariantSpec strings, or dicts with an optional label
       - rtn:4:g64
       - {spec: bnb:nf4, label: nf4}
-      - {method: prune, kind: wanda, sparsity: 0.5, label: wanda-50}
+      - {method: prune, criterion: wanda, sparsity: 0.5, label: wanda-50}
     tasks: [compsec]                     # compsec task names; "compsec" = all four
     judge: default
     split: test
@@ -365,12 +365,12 @@ class Recipe:
         seen: dict[str, int] = {}
         specs: dict[str, int] = {}
         for i, v in enumerate(variants):
-            if v.label in seen:
-                raise RecipeError(f"recipe {where}: variants[{i}] label {v.label!r} is also the label of "
-                                  f"variants[{seen[v.label]}]")
             if v.spec in specs:
                 raise RecipeError(f"recipe {where}: variants[{i}] {v.spec!r} is listed twice "
                                   f"(also variants[{specs[v.spec]}])")
+            if v.label in seen:
+                raise RecipeError(f"recipe {where}: variants[{i}] label {v.label!r} is also the label of "
+                                  f"variants[{seen[v.label]}]")
             if v.label == ORIGINAL and not v.is_original:
                 raise RecipeError(f"recipe {where}: variants[{i}]: the label 'original' is the base model's")
             seen[v.label] = i

@@ -538,12 +538,15 @@ def run_recipe(
     force: bool = False,
     publish: bool = True,
     progress: bool = True,
+    runner_cls: type[LeaderboardRunner] | None = None,
 ) -> RunReport:
     """Run a recipe (resumably) and publish its leaderboard (see the module docstring).
 
     ``out`` defaults to ``leaderboards/published/<name>`` (``<name>-quick`` with ``quick``),
     ``work`` to ``<out>/runs``; ``only`` restricts the variants (labels or specs; the original
     is always run). An output folder that holds another leaderboard is refused unless ``force``.
+    ``runner_cls`` replaces :class:`LeaderboardRunner` (another harness back end, or a
+    stand-in in tests).
     """
     r = recipe if isinstance(recipe, Recipe) else Recipe.from_yaml(recipe)
     if quick:
@@ -558,7 +561,7 @@ def run_recipe(
             "choose another --work, or pass --force"
         )
     targets = r.select(only) if only else None
-    runner = LeaderboardRunner(r, work_dir, progress=progress)
+    runner = (runner_cls or LeaderboardRunner)(r, work_dir, progress=progress)
     report = runner.run(targets)
     report.out_dir = out_dir
     if publish:
