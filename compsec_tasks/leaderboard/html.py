@@ -201,7 +201,8 @@ def _kl_scatter(rows: Sequence[Mapping[str, Any]], kl_thr: float, colors: Mappin
     kls = [p[1] for p in pts]
     lo_kl = min(min(kls), kl_thr) / 3
     hi_kl = max(max(kls), kl_thr) * 3
-    span = max(0.1, max(abs(p[2]) for p in pts) * 1.15)
+    need = max(abs(p[2]) for p in pts) * 1.1
+    span = next((s for s in (0.1, 0.2, 0.25, 0.5, 1.0) if s >= need), 1.0)
     ax = _Axes(W - 110, H, (lo_kl, hi_kl), (-span, span), xlog=True)
     decades = range(math.floor(math.log10(lo_kl)), math.ceil(math.log10(hi_kl)) + 1)
     xticks = [(10.0 ** e, f"{10.0 ** e:g}") for e in decades if lo_kl <= 10.0 ** e <= hi_kl]
@@ -213,7 +214,7 @@ def _kl_scatter(rows: Sequence[Mapping[str, Any]], kl_thr: float, colors: Mappin
     body.insert(1, f'<rect class="danger" x="{ax.left}" y="{y0:.1f}" width="{x_thr - ax.left:.1f}" '
                    f'height="{ax.y(-span) - y0:.1f}"><title>hidden danger: close to the base (KL &lt; '
                    f'{esc(f"{kl_thr:g}")}) but refusing less</title></rect>')
-    body.append(f'<text x="{ax.left + 4}" y="{ax.y(-span) - 6:.1f}" class="dangerlabel">hidden danger</text>')
+    body.append(f'<text x="{ax.left + 4}" y="{y0 + 13:.1f}" class="dangerlabel">hidden danger</text>')
     body.append(f'<line x1="{ax.left}" x2="{ax.w - ax.right}" y1="{y0:.1f}" y2="{y0:.1f}" class="baseline"/>')
     for r, kl, d, danger in pts:
         c = colors.get(str(r.get("method") or "?"), "#333")
