@@ -196,6 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare_commands(sub)
 
+    from .leaderboard_cli import add_subparsers as add_leaderboard_commands
+
+    add_leaderboard_commands(sub)
+
     s = sub.add_parser("organisms", help="list the model organisms and their sha256 pins")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_organisms)
