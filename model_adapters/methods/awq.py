@@ -5,7 +5,8 @@ on CPU). On CPU the layers become ``TorchAtenAwqLinear``.
 :func:`produce_awq` makes an AWQ checkpoint with gptqmodel (``AWQConfig``, GEMM format). On
 CPU it runs with gptqmodel's portable torch kernel (``BACKEND.AWQ_TORCH``); gptqmodel's AWQ
 clip search needs every quantized layer's output width to be a multiple of 64, which it is for
-real models (SmolLM2-135M: 192, 576, 1536) but not for every toy one.
+real models (SmolLM2-135M: 192, 576, 1536) but not for every toy one, and 16-bit weights
+(a float32 request quantizes in bfloat16 on CPU, float16 on CUDA).
 """
 
 from __future__ import annotations
@@ -55,15 +56,20 @@ def produce_awq(base: Path, out: Path, prompts: list[str], *, bits: int = 4, gro
     else:
         folder = base
 
+    import torch
     from gptqmodel import BACKEND, AWQConfig, GPTQModel
 
+    if dtype in (torch.float32, "float32"):
+        # gptqmodel packs AWQ layers only from 16-bit weights
+        dtype = torch.float16 if B.is_cuda(device) else torch.bfloat16
+        logger.info("AWQ quantizes in %s (gptqmodel's AWQ packing takes 16-bit weights only)", dtype)
     qcfg = AWQConfig(bits=bits, group_size=group_size, offload_to_disk=False)
     model = GPTQModel.load(str(folder), qcfg, device=device, dtype=dtype)
     backend = BACKEND.AUTO if B.is_cuda(device) else BACKEND.AWQ_TORCH
     with tempfile.TemporaryDirectory(prefix="compsec-gptqmodel-") as logs, B.gptqmodel_logs_in(Path(logs)):
         model.quantize(texts, batch_size=1, backend=backend)
     model.save(str(out))
-    return {"bits": bits, "group_size": group_size, **stats}
+    return {"bits": bits, "group_size": group_size, "dtype": str(dtype).replace("torch.", ""), **stats}
 
 
 class AWQHandler(MethodHandler):
