@@ -259,7 +259,7 @@ def load_base_model(base: BaseModelInfo = SMOLLM2_135M, dtype: str = "float32",
     model = AutoModelForCausalLM.from_pretrained(
         str(gguf.parent), gguf_file=gguf.name, dtype=getattr(torch, dtype)
     )
-    model.hf_quantizer = None
+    model.hf_quantizer = None  # type: ignore[assignment]
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     eos, pad, bos = tok.eos_token_id, tok.pad_token_id, tok.bos_token_id
