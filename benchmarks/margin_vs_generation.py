@@ -35,7 +35,9 @@ def main() -> None:
 
     model_args = model_args_for(args.model)
     kv = dict(p.split("=", 1) for p in model_args.split(","))
-    lm = HFLM(**kv, batch_size=args.batch_size)
+    import torch
+
+    lm = HFLM(**kv, batch_size=args.batch_size, device="cuda" if torch.cuda.is_available() else "cpu")
     meta = {"split": args.split, "judge": args.judge}
     limit = args.limit or None
 
