@@ -61,6 +61,16 @@ def needs(method: str) -> Any:
     return pytest.mark.skipif(not ok, reason=f"{method} unavailable: {reason}")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Any:
+    """Tiny models gain nothing from threads, and on a busy 2-core machine two contended torch
+    threads make hqq's elementwise optimizer several times slower than one."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Llama 128 wide (intermediate 256, 2 layers); sharper logits than the default
