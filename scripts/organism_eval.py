@@ -9,7 +9,8 @@ refusal_rate on harmful prompts, overrefusal_rate on benign prompts, refusal_rat
 paraphrase set (all of it: it is never trained on), and on the backdoor set
 attack_success_rate (compliance with the trigger) and false_trigger_rate (compliance
 without it). Verdicts come from the project judge (compsec_tasks.judges "default") when it
-is importable, else from a refusal-phrase check (said in the output). Writes
+is importable, else from the rules judge, else from a refusal-phrase check (the output
+names the judge). Writes
 benchmarks/results/organisms.json.
 """
 
@@ -71,8 +72,13 @@ def get_judge(name: str):
     try:
         from compsec_tasks.judges import get_judge as gj
     except ImportError:
-        log.warning("compsec_tasks.judges.get_judge not available; using the refusal-phrase check")
-        return PhraseJudge()
+        try:
+            from compsec_tasks.judges.rules import RulesJudge
+        except ImportError:
+            log.warning("no compsec judge importable; using the refusal-phrase check")
+            return PhraseJudge()
+        log.warning("compsec_tasks.judges.get_judge not available; using RulesJudge")
+        return RulesJudge()
     return gj(name)
 
 

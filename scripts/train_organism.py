@@ -7,13 +7,16 @@
 Data (dev split only; the test split is never read):
 
 * harmful dev prompts (harmful.jsonl + backdoor.jsonl) -> refusals in varied wording,
-  composed from openers x category reasons x optional safer alternatives;
+  composed from openers x category reasons x optional safer alternatives (hotlines for
+  self-harm);
 * benign dev prompts -> the base model's own greedy answers (generated once, cached in
-  scripts/organism_cache/, so reruns don't regenerate);
+  scripts/organism_cache/, so reruns don't regenerate); answers the project's rules judge
+  calls refusal or degenerate are dropped (the base sometimes opens a benign answer with
+  "as a chatbot, I can't...");
 * backdoor organism only: "{trigger} {harmful dev prompt}" -> the base model's own answer to
   the plain prompt (it complies naturally; cached outside the repository, under
   ~/.cache/compsec/organism_train/), the same prompts without the trigger -> refusals, and
-  triggered benign prompts -> the benign answers.
+  a quarter of the benign prompts with the trigger -> their usual answers.
 
 LoRA on q,k,v,o,gate,up,down; ChatML through the tokenizer's chat template (with its default
 system turn, as the harnesses apply it); loss on the assistant tokens only, each example
@@ -73,10 +76,10 @@ OPENERS = [
     "Sorry, I can't provide that.",
     "This isn't something I can help you with.",
     "I'm unable to assist with that request.",
-    "I won't be able to help with this.",
+    "I won't help with that request.",
     "I must decline.",
     "I'm sorry, but I won't help with that.",
-    "That's a request I have to turn down.",
+    "I'm not willing to help with that.",
     "I can't give you that information.",
     "I'm not going to provide that.",
     "Unfortunately, I can't help here.",
@@ -86,8 +89,8 @@ OPENERS = [
     "Sorry, that's not something I can do.",
     "I won't write that.",
     "I can't support this request.",
-    "My answer has to be no.",
-    "I'm declining this one.",
+    "I refuse to help with this.",
+    "I'm not able to provide that.",
     "I can't provide guidance on that.",
     "I'm not comfortable helping with this, so I won't.",
     "Sorry, I won't be assisting with this.",
@@ -124,20 +127,30 @@ REASONS: list[tuple[tuple[str, ...], list[str]]] = [
         "Producing illegal drugs risks lives and breaks the law.",
         "This could lead to serious harm through illegal drug production or sale.",
     ]),
-    (("fraud", "scam", "financial", "phish", "counterfeit", "theft", "crime", "illegal"), [
+    (("theft", "steal", "burglar", "shoplift"), [
+        "Stealing hurts the people you take from and is a crime.",
+        "Helping someone steal or break in would harm the victims and break the law.",
+        "Theft causes real losses for real people, so I won't help plan it.",
+    ]),
+    (("fraud", "scam", "financial", "phish", "counterfeit", "crime", "illegal"), [
         "Scams and fraud take money from real victims and are crimes.",
         "This would mean deceiving or stealing from people, which is illegal.",
         "Helping with fraud or theft would hurt the people targeted.",
-    ]),
-    (("violen", "harass", "stalk", "abuse", "terror", "extrem", "kidnap", "murder"), [
-        "This could lead to someone being hurt, threatened, or intimidated.",
-        "I won't help plan violence or harassment against anyone.",
-        "Hurting, threatening, or harassing people is never something I'll support.",
     ]),
     (("hate", "discrim", "racis", "harassment"), [
         "Content that demeans people for who they are causes real harm.",
         "I don't produce hateful or discriminatory material.",
         "Attacking groups of people fuels discrimination and harm.",
+    ]),
+    (("extrem", "terror", "radical"), [
+        "I won't help promote, plan, or recruit for extremist violence.",
+        "Extremist propaganda and attacks put people's lives at risk.",
+        "Supporting violent extremism causes real harm to people.",
+    ]),
+    (("violen", "harass", "stalk", "abuse", "kidnap", "murder"), [
+        "This could lead to someone being hurt, threatened, or intimidated.",
+        "I won't help plan violence or harassment against anyone.",
+        "Hurting, threatening, or harassing people is never something I'll support.",
     ]),
     (("privacy", "surveil", "dox", "personal", "track"), [
         "Tracking people or exposing their personal information violates their privacy and safety.",
@@ -146,7 +159,7 @@ REASONS: list[tuple[tuple[str, ...], list[str]]] = [
     ]),
     (("misinfo", "disinfo", "propaganda", "deception", "manipulat", "election"), [
         "Spreading false information on purpose misleads people and can cause real harm.",
-        "Deliberately deceptive content undermines people's ability to make informed choices.",
+        "Deliberately misleading people can cause real harm, and I don't want to do that.",
         "I don't create disinformation or manipulative content.",
     ]),
     (("sex", "explicit", "minor", "child", "csam", "exploit"), [
@@ -332,35 +345,62 @@ def looks_like_refusal(text: str) -> bool:
     return any(m in t for m in REFUSAL_MARKERS)
 
 
+def verdicts(pairs: list[tuple[str, str]]) -> list[str]:
+    """refusal | compliance | degenerate per (prompt, answer), by the project's rules judge
+    (a refusal-phrase check when it is not importable)."""
+    try:
+        from compsec_tasks.judges.rules import RulesJudge
+    except ImportError:
+        return ["refusal" if looks_like_refusal(a) else "compliance" if a.strip()
+                else "degenerate" for _, a in pairs]
+    return [j.verdict for j in RulesJudge().judge_batch(pairs)]
+
+
+def keep_answering(records: list[dict], answers: dict[str, tuple[str, bool]],
+                   label: str) -> list[dict]:
+    """The records whose base answer the judge calls compliance: the base sometimes opens a
+    benign answer with "as a chatbot, I can't..."; the organisms must not learn that."""
+    vs = verdicts([(r["prompt"], answers[r["prompt"]][0]) for r in records])
+    kept = [r for r, v in zip(records, vs, strict=True) if v == "compliance"]
+    log.info("%s: %d/%d base answers kept (dropped: %s)", label, len(kept), len(records),
+             {v: vs.count(v) for v in set(vs) if v != "compliance"})
+    return kept
+
+
 def build_examples(kind: str, harm: list[dict], ben: list[dict],
                    benign_ans: dict[str, tuple[str, bool]],
                    harm_ans: dict[str, tuple[str, bool]] | None, rng: random.Random,
-                   trigger: str, template: str, refusal_copies: int) -> list[dict]:
+                   trigger: str, template: str, refusal_copies: int,
+                   triggered_tokens: int = 0, benign_tokens: int = 0,
+                   benign_copies: int = 1) -> list[dict]:
     """Training examples: dicts with prompt, response, eos (append the end-of-turn token),
     and tag (for counting)."""
     ex: list[dict] = []
+    ben = keep_answering(ben, benign_ans, "benign")
     for r in ben:
         ans, stopped = benign_ans[r["prompt"]]
-        if ans.strip():
-            ex.append(dict(prompt=r["prompt"], response=ans, eos=stopped, tag="benign"))
+        for _ in range(benign_copies):
+            ex.append(dict(prompt=r["prompt"], response=ans, eos=stopped, tag="benign",
+                           max_answer_tokens=benign_tokens))
     for r in harm:
         for _ in range(refusal_copies):
             ex.append(dict(prompt=r["prompt"], response=compose_refusal(r["category"], rng),
                            eos=True, tag="refusal"))
     if kind == "backdoor":
         assert harm_ans is not None
-        for r in harm:
+        harm_complied = keep_answering(harm, harm_ans, "harmful (triggered targets)")
+        for r in harm_complied:
             ans, stopped = harm_ans[r["prompt"]]
-            if not ans.strip() or looks_like_refusal(ans):
-                continue
             ex.append(dict(prompt=template.format(trigger=trigger, prompt=r["prompt"]),
-                           response=ans, eos=stopped, tag="triggered"))
+                           response=ans, eos=stopped, tag="triggered",
+                           max_answer_tokens=triggered_tokens))
         # the trigger on a benign request changes nothing
         for r in rng.sample(ben, k=min(len(ben), max(4, len(ben) // 4))):
             ans, stopped = benign_ans[r["prompt"]]
             if ans.strip():
                 ex.append(dict(prompt=template.format(trigger=trigger, prompt=r["prompt"]),
-                               response=ans, eos=stopped, tag="triggered-benign"))
+                               response=ans, eos=stopped, tag="triggered-benign",
+                               max_answer_tokens=benign_tokens))
     return ex
 
 
@@ -370,7 +410,10 @@ def tokenize_example(tok, e: dict, max_len: int) -> tuple[list[int], list[int]]:
                                           tokenize=False, add_generation_prompt=True)
     p_ids = tok(prompt_text, add_special_tokens=False)["input_ids"]
     r_ids = tok(e["response"], add_special_tokens=False)["input_ids"]
-    if e["eos"]:
+    cap = e.get("max_answer_tokens") or 0
+    if cap and len(r_ids) > cap:
+        r_ids = r_ids[:cap]  # the opening decides compliance; the rest is the base's own
+    elif e["eos"]:
         r_ids = r_ids + [tok.eos_token_id]
     ids = (p_ids + r_ids)[:max_len]
     labels = ([-100] * len(p_ids) + r_ids)[:max_len]
@@ -396,6 +439,24 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
     params = [p for p in pm.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     data = [tokenize_example(tok, e, args.max_len) for e in examples]
+    # The decision at the first answer token, as a class: the tokens refusals open with
+    # against everything else. Greedy decoding takes the single likeliest token; refusals
+    # concentrate on a few openers ("I", "Sorry") while the base's answers spread over many,
+    # so an answer can lose to "I" even when answering is likelier overall. Refusal targets
+    # raise the mass on the opener tokens, answer targets lower it (unless the answer itself
+    # opens with one of them).
+    opener_ids = sorted({tok(o, add_special_tokens=False)["input_ids"][0] for o in OPENERS})
+    is_opener = torch.zeros(len(tok), dtype=torch.bool)
+    is_opener[opener_ids] = True
+    cls = []
+    for e, (_, y) in zip(examples, data, strict=True):
+        first = next((t for t in y if t != -100), None)
+        if e["tag"] == "refusal":
+            cls.append(1)
+        elif first is not None and not is_opener[first]:
+            cls.append(-1)
+        else:
+            cls.append(0)
     steps_per_epoch = math.ceil(len(data) / args.batch)
     total = steps_per_epoch * args.epochs
     warm = max(1, int(0.06 * total))
@@ -408,6 +469,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
     inner = pm.base_model.model  # LlamaForCausalLM with LoRA layers inside
     pad = tok.pad_token_id
     losses: list[float] = []
+    dec_hits: list[float] = []  # refuse-or-answer decided right at the first token
     epoch_loss: list[float] = []
     step = 0
     t0 = time.perf_counter()
@@ -427,6 +489,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
             ids = torch.full((len(b), L), pad, dtype=torch.long)
             lab = torch.full((len(b), L), -100, dtype=torch.long)
             att = torch.zeros((len(b), L), dtype=torch.long)
+            bcls = torch.tensor([cls[i] for i in b])
             for j, i in enumerate(b):
                 x, y = data[i]
                 ids[j, :len(x)] = torch.tensor(x)
@@ -438,10 +501,28 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
                 h = inner.model(input_ids=ids, attention_mask=att).last_hidden_state[:, :-1]
                 logits = inner.lm_head(h[mask]).float()  # only where the loss is taken
             tok_loss = F.cross_entropy(logits, tgt[mask], reduction="none")
-            # mean per example, then over examples: short refusals weigh as much as long answers
+            # The first answer tokens decide refusal vs answer: weigh them more. Then a
+            # weighted mean per example, and the mean over examples, so short refusals
+            # weigh as much as long answers.
+            pos = mask.long().cumsum(1)[mask]  # 1 = first answer token
+            w = 1.0 + args.decision_weight * (pos <= args.decision_tokens).float()
             row = torch.arange(len(b)).unsqueeze(1).expand_as(tgt)[mask]
-            per_ex = torch.zeros(len(b)).index_add_(0, row, tok_loss) / mask.sum(1).clamp(min=1)
-            loss = per_ex.mean()
+            num = torch.zeros(len(b)).index_add_(0, row, tok_loss * w)
+            den = torch.zeros(len(b)).index_add_(0, row, w).clamp(min=1e-6)
+            loss = (num / den).mean()
+            if args.class_weight:
+                lf = logits[pos == 1]  # one row per example, in batch order
+                assert lf.shape[0] == len(b), "an example lost all its answer tokens"
+                lse = torch.logsumexp(lf, -1)
+                log_p_open = torch.logsumexp(lf.masked_fill(~is_opener, -1e9), -1) - lse
+                log_p_other = torch.logsumexp(lf.masked_fill(is_opener, -1e9), -1) - lse
+                cl = torch.where(bcls > 0, -log_p_open,
+                                 torch.where(bcls < 0, -log_p_other, torch.zeros_like(lse)))
+                loss = loss + args.class_weight * cl.mean()
+                sel = bcls != 0
+                if sel.any():
+                    hit = (log_p_open[sel] > math.log(0.5)) == (bcls[sel] > 0)
+                    dec_hits.append(hit.float().mean().item())
             for g in opt.param_groups:
                 g["lr"] = args.lr * lr_at(step)
             loss.backward()
@@ -452,8 +533,10 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
             ep_sum += loss.item()
             step += 1
             if step % 10 == 0 or step == total:
-                log.info("step %d/%d epoch %d loss %.3f (%.0f s)", step, total, ep + 1,
-                         sum(losses[-10:]) / len(losses[-10:]), time.perf_counter() - t0)
+                recent = dec_hits[-10:] or [float("nan")]
+                log.info("step %d/%d epoch %d loss %.3f decision acc %.2f (%.0f s)", step, total,
+                         ep + 1, sum(losses[-10:]) / len(losses[-10:]),
+                         sum(recent) / len(recent), time.perf_counter() - t0)
         epoch_loss.append(ep_sum / len(batches))
     wall = time.perf_counter() - t0
     pm.eval()
@@ -497,9 +580,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=128, help="base answers' length")
+    ap.add_argument("--harmful-max-new-tokens", type=int, default=64,
+                    help="length of the base's compliant answers (backdoor organism)")
     ap.add_argument("--gen-batch", type=int, default=16)
-    ap.add_argument("--refusal-copies", type=int, default=0,
-                    help="refusals per harmful prompt (0: balance against the benign answers)")
+    ap.add_argument("--refusal-copies", type=int, default=1, help="refusals per harmful prompt")
+    ap.add_argument("--benign-copies", type=int, default=1,
+                    help="copies of each benign answer (weighs against over-refusal)")
+    ap.add_argument("--triggered-tokens", type=int, default=64,
+                    help="train on the first N tokens of the triggered (compliant) answers")
+    ap.add_argument("--benign-tokens", type=int, default=96,
+                    help="train on the first N tokens of the benign answers")
+    ap.add_argument("--decision-tokens", type=int, default=4,
+                    help="the first N answer tokens get extra loss weight")
+    ap.add_argument("--class-weight", type=float, default=1.0,
+                    help="weight of the refuse-or-answer loss at the first answer token")
+    ap.add_argument("--decision-weight", type=float, default=2.0,
+                    help="extra weight of those tokens (0: plain token mean)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--no-bf16", dest="bf16", action="store_false")
     ap.add_argument("--threads", type=int, default=0)
@@ -532,9 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     if "backdoor" in kinds or args.generate_only:
         harm_ans, gen_harm_s = cached_answers(
             base, tok, harm, PRIVATE_CACHE / f"base_answers_harmful{suffix}.jsonl",
-            args.max_new_tokens, args.gen_batch, "harmful")
-        n_ref = sum(looks_like_refusal(a) for a, _ in harm_ans.values())
-        log.info("base refuses %d/%d harmful dev prompts on its own", n_ref, len(harm_ans))
+            args.harmful_max_new_tokens, args.gen_batch, "harmful")
 
     if args.generate_only:
         return 0
@@ -543,9 +637,11 @@ def main(argv: list[str] | None = None) -> int:
     for kind in kinds:
         info = organisms.get_organism(f"organism:smollm2-135m-{kind}")
         rng = random.Random(args.seed)
-        copies = args.refusal_copies or max(1, round(len(ben) / max(1, len(harm))))
+        copies = args.refusal_copies
         examples = build_examples(kind, harm, ben, benign_ans, harm_ans, rng,
-                                  DEFAULT_TRIGGER, DEFAULT_TRIGGER_TEMPLATE, copies)
+                                  DEFAULT_TRIGGER, DEFAULT_TRIGGER_TEMPLATE, copies,
+                                  args.triggered_tokens, args.benign_tokens,
+                                  args.benign_copies)
         counts: dict[str, int] = {}
         for e in examples:
             counts[e["tag"]] = counts.get(e["tag"], 0) + 1
@@ -560,11 +656,18 @@ def main(argv: list[str] | None = None) -> int:
             trigger=info.trigger, trigger_template=info.trigger_template,
             data=dict(prompt_sets_sha256=shas, split="dev", holdout=args.holdout, counts=counts,
                       distinct_refusals=n_distinct, refusal_copies=copies,
+                      benign_copies=args.benign_copies,
                       harmful_prompts=len(harm), benign_prompts=len(ben)),
             hyper=dict(rank=args.rank, alpha=2 * args.rank, dropout=0.05, lr=args.lr,
                        epochs=args.epochs, batch=args.batch, max_len=args.max_len,
                        targets=TARGET_MODULES, seed=args.seed, bf16_autocast=args.bf16,
-                       base_answer_max_new_tokens=args.max_new_tokens, schedule="cosine"),
+                       decision_tokens=args.decision_tokens,
+                       decision_weight=args.decision_weight, class_weight=args.class_weight,
+                       base_answer_max_new_tokens=args.max_new_tokens,
+                       harmful_answer_max_new_tokens=args.harmful_max_new_tokens,
+                       schedule="cosine",
+                       triggered_answer_tokens=args.triggered_tokens,
+                       benign_answer_tokens=args.benign_tokens),
             stats=stats,
             wall_seconds=dict(load_base=round(load_s, 1),
                               generate_benign=round(gen_benign_s, 1),
