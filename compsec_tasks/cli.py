@@ -156,7 +156,8 @@ def cmd_organisms(args: argparse.Namespace) -> int:
         print(f"  {info.description}")
         print(f"  base: {info.base.name}  sha256 {info.base.sha256}")
         for fname, sha in sorted(info.pins.items()):
-            print(f"  pin:  {fname}  sha256 {sha}")
+            shipped = len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)
+            print(f"  pin:  {fname}  sha256 {sha if shipped else '(adapter not shipped yet: cannot be loaded)'}")
         if info.trigger:
             print(f"  trigger: {info.trigger!r} (template {info.trigger_template!r})")
     return 0
