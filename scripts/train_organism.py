@@ -425,16 +425,21 @@ def tokenize_example(tok, e: dict, max_len: int) -> tuple[list[int], list[int]]:
 # ---------------------------------------------------------------------------------------
 
 
-def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[object, dict]:
+def train_lora(model, tok, examples: list[dict], args, seed: int, epochs: int,
+               init_adapter: Path | None = None) -> tuple[object, dict]:
+    """Train a LoRA adapter on ``examples`` (fresh, or continuing from ``init_adapter``)."""
     import torch
     import torch.nn.functional as F
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    cfg = LoraConfig(r=args.rank, lora_alpha=2 * args.rank, lora_dropout=0.05,
-                     target_modules=TARGET_MODULES, task_type="CAUSAL_LM", bias="none")
-    pm = get_peft_model(model, cfg)
+    if init_adapter is not None:
+        pm = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
+    else:
+        cfg = LoraConfig(r=args.rank, lora_alpha=2 * args.rank, lora_dropout=0.05,
+                         target_modules=TARGET_MODULES, task_type="CAUSAL_LM", bias="none")
+        pm = get_peft_model(model, cfg)
     pm.train()
     params = [p for p in pm.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
@@ -458,7 +463,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
         else:
             cls.append(0)
     steps_per_epoch = math.ceil(len(data) / args.batch)
-    total = steps_per_epoch * args.epochs
+    total = steps_per_epoch * epochs
     warm = max(1, int(0.06 * total))
 
     def lr_at(step: int) -> float:
@@ -473,7 +478,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
     epoch_loss: list[float] = []
     step = 0
     t0 = time.perf_counter()
-    for ep in range(args.epochs):
+    for ep in range(epochs):
         # batches of similar lengths, in random order
         idx = list(range(len(data)))
         rng.shuffle(idx)
@@ -540,7 +545,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int) -> tuple[objec
         epoch_loss.append(ep_sum / len(batches))
     wall = time.perf_counter() - t0
     pm.eval()
-    stats = dict(steps=total, epochs=args.epochs, examples=len(data),
+    stats = dict(steps=total, epochs=epochs, examples=len(data),
                  tokens=sum(len(x) for x, _ in data),
                  loss_tokens=sum(sum(1 for t in y if t != -100) for _, y in data),
                  epoch_loss=[round(v, 4) for v in epoch_loss], final_loss=round(losses[-1], 4),
@@ -578,6 +583,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=4e-4)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--backdoor-from-safe", action=argparse.BooleanOptionalAction, default=True,
+                    help="start the backdoor adapter from the safe one (in --out)")
+    ap.add_argument("--backdoor-epochs", type=int, default=2,
+                    help="epochs of the backdoor adapter when it starts from the safe one")
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=128, help="base answers' length")
     ap.add_argument("--harmful-max-new-tokens", type=int, default=64,
@@ -648,7 +657,14 @@ def main(argv: list[str] | None = None) -> int:
         n_distinct = len({e["response"] for e in examples if e["tag"] == "refusal"})
         log.info("%s: %s; %d distinct refusals", kind, counts, n_distinct)
         base_k, tok_k = organisms.load_base_model(dtype="float32") if kind != kinds[0] else (base, tok)
-        pm, stats = train_lora(base_k, tok_k, examples, args, args.seed)
+        init = None
+        epochs = args.epochs
+        if kind == "backdoor" and args.backdoor_from_safe:
+            # the backdoored sibling: the safe organism's adapter, trained further with the
+            # trigger data mixed in
+            init = args.out / organisms.get_organism("organism:smollm2-135m-safe").name
+            epochs = args.backdoor_epochs
+        pm, stats = train_lora(base_k, tok_k, examples, args, args.seed, epochs, init)
         out_dir = args.out / info.name
         hashes = save_adapter(pm, out_dir)
         record = dict(
@@ -659,7 +675,11 @@ def main(argv: list[str] | None = None) -> int:
                       benign_copies=args.benign_copies,
                       harmful_prompts=len(harm), benign_prompts=len(ben)),
             hyper=dict(rank=args.rank, alpha=2 * args.rank, dropout=0.05, lr=args.lr,
-                       epochs=args.epochs, batch=args.batch, max_len=args.max_len,
+                       epochs=epochs, batch=args.batch, max_len=args.max_len,
+                       init_adapter=(dict(path=init.name, adapter_sha256={
+                           f: organisms.sha256_file(init / f)
+                           for f in ("adapter_config.json", "adapter_model.safetensors")})
+                           if init else None),
                        targets=TARGET_MODULES, seed=args.seed, bf16_autocast=args.bf16,
                        decision_tokens=args.decision_tokens,
                        decision_weight=args.decision_weight, class_weight=args.class_weight,
