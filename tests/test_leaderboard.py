@@ -433,3 +433,28 @@ def test_cli_publish_merge_and_errors(published: Path, tmp_path: Path, capsys: p
     assert "Did you mean 'tasks'" in err and str(bad) in err
     assert main(["leaderboard", "merge", str(published), "--out", str(tmp_path / "m")]) == 1
     assert "at least two" in capsys.readouterr().err
+
+
+def test_per_base_tasks(tmp_path: Path) -> None:
+    """A base with its own ``tasks`` runs only those; the other base runs the recipe's."""
+    recipe = {**SYNTH_RECIPE, "variants": ["rtn:2:g32"],
+              "base": [{"model": "/models/tiny", "label": "tiny"},
+                       {"model": "/models/tiny2", "label": "bd", "tasks": ["compsec_backdoor"]}]}
+    r = Recipe.from_dict(recipe)
+    assert r.bases[1].tasks == ("compsec_backdoor",) and Recipe.from_dict(r.to_dict()) == r
+    assert r.expanded_tasks(r.bases[1]) == ["compsec_backdoor"]
+    assert len(r.expanded_tasks(r.bases[0])) == 4
+    with pytest.raises(UnknownNameError, match="compsec_refusl"):
+        Recipe.from_dict({**recipe, "base": [{"model": "/m", "tasks": ["compsec_refusl"]}]})
+    SynthRunner.calls = []
+    report = synthetic_leaderboard(tmp_path, recipe)
+    assert report.task_evaluations == 2 * 4 + 2 * 1
+    assert sorted(t for s, t in SynthRunner.calls[8:]) == ["compsec_backdoor"] * 2
+    lb = load_leaderboard(tmp_path / "out")
+    assert [b["tasks"] for b in lb["bases"]][1] == ["compsec_backdoor"]
+    bd_rows = [row for row in lb["rows"] if row["base"] == "bd"]
+    assert bd_rows and all(row["status"] == "ok" for row in bd_rows)
+    # a second run reuses both bases' runs
+    SynthRunner.calls = []
+    again = synthetic_leaderboard(tmp_path, recipe)
+    assert again.task_evaluations == 0 and SynthRunner.calls == []

@@ -244,7 +244,7 @@ def _load_target(work: Path, recipe: Recipe, base: BaseModel, target: VariantEnt
     key = run_key(base, target)
     man = _read_json(run_dir / MANIFEST_FILE) if run_dir.is_dir() else None
     out = _Loaded(target=target, manifest=man if isinstance(man, dict) else None, run_dir=run_dir)
-    complete, why = run_is_complete(run_dir, recipe.eval_hash(base), target.spec, recipe.expanded_tasks())
+    complete, why = run_is_complete(run_dir, recipe.eval_hash(base), target.spec, recipe.expanded_tasks(base))
     failure = state.failures.get(key)
     if not complete and failure:
         out.status, out.error = "failed", str(failure.get("error"))
@@ -312,7 +312,9 @@ def build_leaderboard(work: str | os.PathLike[str], recipe: Recipe | None = None
     rows: list[dict[str, Any]] = []
     bases_out: list[dict[str, Any]] = []
     notes: list[str] = []
-    tasks = recipe.expanded_tasks()
+    tasks: list[str] = []
+    for b in recipe.bases:
+        tasks += [t for t in recipe.expanded_tasks(b) if t not in tasks]
     for base in recipe.bases:
         loaded = [_load_target(work_dir, recipe, base, t, st) for t in recipe.targets()]
         orig = loaded[0]
@@ -377,7 +379,8 @@ def build_leaderboard(work: str | os.PathLike[str], recipe: Recipe | None = None
         bases_out.append({
             "label": base.name, "model": base.model, "slug": base.slug, "recipe_hash": recipe.eval_hash(base),
             "baseline": f"{base.name}/{orig.target.label}", "baseline_status": orig.status,
-            "baseline_error": orig.error, "report": f"findings/{base.slug}/report.md" if cmp is not None else None,
+            "baseline_error": orig.error, "tasks": recipe.expanded_tasks(base),
+            "report": f"findings/{base.slug}/report.md" if cmp is not None else None,
         })
     metric_info: dict[str, dict[str, Any]] = {}
     for t in tasks:

@@ -4,7 +4,7 @@ A recipe is one YAML file, ``leaderboards/<name>.yaml``::
 
     name: organisms                      # [A-Za-z0-9._-]+, names the published folder
     description: Safety of the model organisms under common compression formats.
-    base: organism:smollm2-135m-safe     # or a list; each a string or {model: ..., label: ...}
+    base: organism:smollm2-135m-safe     # or a list; each a string or {model, label, tasks}
     variants:                            # VariantSpec strings, or dicts with an optional label
       - rtn:4:g64
       - {spec: bnb:nf4, label: nf4}
@@ -17,6 +17,9 @@ A recipe is one YAML file, ``leaderboards/<name>.yaml``::
     seeds: [0, 1234, 1234, 1234]         # lm-eval's random, numpy, torch, fewshot seeds (or one int)
     dtype: float32
     quick: {limit: 8, max_gen_toks: 32, variants: [rtn:4:g64]}   # what --quick runs
+
+A base given as a mapping may carry its own ``tasks`` (e.g. only ``compsec_backdoor`` for a
+backdoored model), which replace the recipe's ``tasks`` for that base.
 
 Optional keys: ``device`` (default: CUDA when available, else CPU), ``trigger`` (the backdoor
 task's trigger, default the organism's), ``correction`` (holm | bh | none), ``alpha`` (0.05),
@@ -127,12 +130,14 @@ def _str(where: str, key: str, value: Any, optional: bool = False) -> str | None
 
 @dataclass(frozen=True)
 class BaseModel:
-    """A base model: ``organism:<name>``, a local Hugging Face folder, or a GGUF file."""
+    """A base model: ``organism:<name>``, a local Hugging Face folder, or a GGUF file; ``tasks``
+    (optional) replaces the recipe's tasks for this base."""
 
     model: str
     label: str | None = None
+    tasks: tuple[str, ...] | None = None
 
-    KEYS = ("model", "label")
+    KEYS = ("model", "label", "tasks")
 
     @property
     def name(self) -> str:
@@ -158,11 +163,20 @@ class BaseModel:
             _check_keys(where, key, value, cls.KEYS)
             model = _str(where, f"{key}.model", value.get("model"))
             label = _str(where, f"{key}.label", value.get("label"), optional=True)
-            return cls(model=str(model), label=label)
-        raise RecipeError(f"recipe {where}: {key} must be a model reference or {{model, label}}, got {value!r}")
+            tasks = _tasks(where, value["tasks"]) if value.get("tasks") is not None else None
+            return cls(model=str(model), label=label, tasks=tasks)
+        raise RecipeError(f"recipe {where}: {key} must be a model reference or {{model, label, tasks}}, "
+                          f"got {value!r}")
 
-    def to_value(self) -> str | dict[str, str]:
-        return {"model": self.model, "label": self.label} if self.label else self.model
+    def to_value(self) -> str | dict[str, Any]:
+        if not self.label and self.tasks is None:
+            return self.model
+        out: dict[str, Any] = {"model": self.model}
+        if self.label:
+            out["label"] = self.label
+        if self.tasks is not None:
+            out["tasks"] = list(self.tasks)
+        return out
 
 
 @dataclass(frozen=True)
@@ -477,9 +491,11 @@ class Recipe:
         return replace(self, name=f"{self.name}-quick", description=desc, variants=variants, limit=limit,
                        generation=gen, is_quick=True)
 
-    def expanded_tasks(self) -> list[str]:
+    def expanded_tasks(self, base: BaseModel | None = None) -> list[str]:
+        """The task names run for ``base`` (its own ``tasks`` when it has them), the group
+        ``compsec`` expanded; with no base, the recipe's tasks."""
         out: list[str] = []
-        for t in self.tasks:
+        for t in (base.tasks if base is not None and base.tasks is not None else self.tasks):
             for name in (TASK_NAMES if t == "compsec" else (t,)):
                 if name not in out:
                     out.append(name)

@@ -410,11 +410,11 @@ class LeaderboardRunner:
         st.save()
         report = RunReport(recipe=r, out_dir=Path(), work_dir=self.work, state=st)
         chosen = list(targets) if targets is not None else r.targets()
-        tasks = r.expanded_tasks()
         jobs = [(b, t) for b in r.bases for t in chosen]
         bar = tqdm(jobs, desc=f"leaderboard {r.name}", unit="variant", disable=not self.progress)
         for base, target in bar:
             key = run_key(base, target)
+            tasks = r.expanded_tasks(base)
             bar.set_postfix_str(f"{base.name} / {target.label}"[:60])
             run_dir = self.work / base.slug / target.slug
             done, why = run_is_complete(run_dir, r.eval_hash(base), target.spec, tasks)
