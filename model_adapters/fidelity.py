@@ -6,6 +6,17 @@ KL(base ‖ variant) over all positions and the top-1 agreement (the fraction of
 where both models' most likely next token is the same). A variant identical to its base has
 KL 0 and agreement 1.0.
 
+The comparison needs both models to score the same tokens. :func:`check_comparable` says
+whether they do before the variant runs: the variant's tokenizer must map every token to the
+id the base's does (a distilled student with its own vocabulary does not: next-token KL
+between distributions over different token sets is undefined), and its embeddings and output
+layer must cover the base tokenizer's ids. An output layer padded to more rows than the other
+model's (same tokenizer, lm_head rounded up to a multiple of 64) is compared over the rows both
+share, each distribution renormalized over them (``vocab_rows`` and ``vocab_note`` in the
+result). :func:`compare` raises :class:`FidelityError` for models that are not comparable;
+:func:`~model_adapters.loading.load_variant` records fidelity as not measured, with the reason,
+unless ``fidelity="require"``.
+
 :func:`check_roundtrip` catches a variant whose saved files do not hold the model that was
 measured (bitsandbytes 4-bit saved after a forward pass reloads as garbage: KL 0.75 -> 12.4).
 """
@@ -27,10 +38,13 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "ProbeSet",
     "Reference",
+    "Comparability",
+    "check_comparable",
     "load_probe_prompts",
     "reference",
     "compare",
     "compute_fidelity",
+    "not_comparable_error",
     "check_roundtrip",
 ]
 
@@ -70,15 +84,124 @@ def _device_of(model: Any) -> Any:
 @dataclass
 class Reference:
     """Log-probabilities of the base model on the probe prompts, kept so the base model can be
-    freed before the variant is built. ``logprobs[i]`` is [tokens_i, vocab] (float32, CPU)."""
+    freed before the variant is built. ``logprobs[i]`` is [tokens_i, vocab] (float32, CPU).
+    ``vocab`` is the base tokenizer's token -> id map (None when it has none to give)."""
 
     input_ids: list[Any]
     logprobs: list[Any]
     prompts_sha256: str
+    vocab: dict[str, int] | None = None
 
     @property
     def n_tokens(self) -> int:
         return sum(int(x.shape[0]) for x in self.logprobs)
+
+    @property
+    def vocab_rows(self) -> int:
+        """Rows of the base model's output layer (the width of its logits)."""
+        return int(self.logprobs[0].shape[-1])
+
+    @property
+    def vocab_size(self) -> int | None:
+        """Tokens of the base tokenizer."""
+        return len(self.vocab) if self.vocab is not None else None
+
+    @property
+    def max_input_id(self) -> int:
+        return max(int(x.max()) for x in self.input_ids)
+
+
+@dataclass(frozen=True)
+class Comparability:
+    """Whether a variant's next-token distributions can be compared with a :class:`Reference`:
+    ``comparable``; ``reason`` when not; ``rows`` (the output rows compared: fewer than one of
+    the two models has when its output layer is padded) and ``note`` saying so."""
+
+    comparable: bool
+    reason: str = ""
+    rows: int | None = None
+    note: str | None = None
+
+
+def _tokenizer_vocab(tokenizer: Any) -> dict[str, int] | None:
+    get = getattr(tokenizer, "get_vocab", None)
+    if not callable(get):
+        return None
+    try:
+        vocab = get()
+    except Exception:  # noqa: BLE001 - a tokenizer without a vocabulary to show
+        return None
+    return {str(k): int(v) for k, v in vocab.items()} if isinstance(vocab, Mapping) else None
+
+
+def _rows_of(module: Any, attr: str) -> int | None:
+    if module is None:
+        return None
+    n = getattr(module, attr, None)
+    if isinstance(n, int):
+        return n
+    w = getattr(module, "weight", None)
+    shape = getattr(w, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) == 2 else None
+
+
+def _model_rows(model: Any) -> tuple[int | None, int | None]:
+    """(input embedding rows, output layer rows) of a causal LM, None where unknown."""
+    def call(name: str) -> Any:
+        fn = getattr(model, name, None)
+        try:
+            return fn() if callable(fn) else None
+        except Exception:  # noqa: BLE001 - wrappers that do not implement it
+            return None
+
+    n_in = _rows_of(call("get_input_embeddings"), "num_embeddings")
+    n_out = _rows_of(call("get_output_embeddings"), "out_features")
+    if n_out is None:
+        v = getattr(getattr(model, "config", None), "vocab_size", None)
+        n_out = v if isinstance(v, int) else None
+    return n_in, n_out
+
+
+def _vocab_difference(base: Mapping[str, int], variant: Mapping[str, int]) -> str | None:
+    """None when ``variant`` gives every token of ``base`` the same id (it may add tokens after
+    them); else how they differ."""
+    moved = sum(1 for tok, i in base.items() if variant.get(tok) != i)
+    if not moved:
+        return None
+    if len(base) != len(variant):
+        return f"vocab {len(variant)} vs {len(base)}"
+    return f"vocab {len(variant)} vs {len(base)}, {moved} tokens with other ids"
+
+
+def check_comparable(ref: Reference, variant_model: Any, tokenizer: Any | None = None, *,
+                     variant_name: str = "variant", base_name: str = "base") -> Comparability:
+    """Whether ``variant_model`` (with ``tokenizer``, when given) scores the same tokens as the
+    base of ``ref``; see the module docstring. Runs no model."""
+    var_vocab = _tokenizer_vocab(tokenizer) if tokenizer is not None else None
+    if ref.vocab is not None and var_vocab is not None:
+        diff = _vocab_difference(ref.vocab, var_vocab)
+        if diff is not None:
+            return Comparability(False, f"{variant_name} tokenizer differs from the {base_name}'s ({diff}); "
+                                        "next-token KL is undefined")
+    n_in, n_out = _model_rows(variant_model)
+    if n_in is not None and n_in <= ref.max_input_id:
+        return Comparability(False, f"{variant_name} embeds {n_in} token ids but the {base_name} tokenizer gives ids "
+                                    f"up to {ref.max_input_id} on the probe prompts (vocab {n_in} vs "
+                                    f"{ref.vocab_size or ref.vocab_rows}); next-token KL is undefined")
+    need = ref.vocab_size or 0
+    if n_out is not None and n_out < need:
+        return Comparability(False, f"{variant_name} output layer scores {n_out} tokens, fewer than the {need} of "
+                                    f"the {base_name} tokenizer; next-token KL is undefined")
+    if n_out is not None and n_out != ref.vocab_rows:
+        rows = min(n_out, ref.vocab_rows)
+        if rows < need:
+            return Comparability(False, f"{base_name} output layer scores {ref.vocab_rows} tokens, fewer than "
+                                        f"the {need} of its tokenizer; next-token KL is undefined")
+        note = (f"compared over the {rows} output rows both models share ({base_name} lm_head {ref.vocab_rows} "
+                f"rows, {variant_name} {n_out}; tokenizer {need or 'unknown'} tokens), each distribution "
+                "renormalized over them")
+        return Comparability(True, rows=rows, note=note)
+    return Comparability(True)
 
 
 def _encode(tokenizer: Any, prompts: Sequence[str]) -> list[Any]:
@@ -93,8 +216,9 @@ def _encode(tokenizer: Any, prompts: Sequence[str]) -> list[Any]:
     return out
 
 
-def _logprobs(model: Any, ids: list[Any], pad_id: int, batch_size: int) -> list[Any]:
-    """Per prompt [len, vocab] float32 log-softmax on CPU, batched with right padding."""
+def _logprobs(model: Any, ids: list[Any], pad_id: int, batch_size: int, rows: int | None = None) -> list[Any]:
+    """Per prompt [len, vocab] float32 log-softmax on CPU, batched with right padding; over the
+    first ``rows`` logits only when given."""
     import torch
 
     dev = _device_of(model)
@@ -111,6 +235,8 @@ def _logprobs(model: Any, ids: list[Any], pad_id: int, batch_size: int) -> list[
                 batch[r, :n] = ids[i]
                 mask[r, :n] = 1
             logits = model(input_ids=batch.to(dev), attention_mask=mask.to(dev)).logits
+            if rows is not None:
+                logits = logits[..., :rows]
             lp = torch.log_softmax(logits.float(), dim=-1).cpu()
             for r, i in enumerate(idx):
                 out[i] = lp[r, : int(ids[i].shape[0])].clone()
@@ -132,29 +258,46 @@ def reference(model: Any, tokenizer: Any, prompts: Sequence[str] | None = None, 
     if not prompts:
         raise CompsecError("fidelity needs at least one probe prompt")
     ids = _encode(tokenizer, prompts)
-    return Reference(ids, _logprobs(model, ids, _pad_id(tokenizer), batch_size), _prompts_sha256(prompts))
+    return Reference(ids, _logprobs(model, ids, _pad_id(tokenizer), batch_size), _prompts_sha256(prompts),
+                     _tokenizer_vocab(tokenizer))
 
 
-def compare(ref: Reference, variant_model: Any, tokenizer: Any | None = None, batch_size: int = 8) -> dict[str, Any]:
-    """Fidelity of ``variant_model`` against a base :class:`Reference` (same tokenizer)."""
+def not_comparable_error(reason: str, variant_name: str = "variant") -> FidelityError:
+    """The :class:`FidelityError` for a fidelity that was asked for and cannot be measured."""
+    return FidelityError(
+        f"cannot measure the fidelity of the {variant_name}: {reason}. Fidelity compares models that share a "
+        "tokenizer; skip it for this one (load_variant(..., fidelity=False), --no-fidelity, or fidelity=True "
+        "to record it as not comparable and go on)"
+    )
+
+
+def compare(ref: Reference, variant_model: Any, tokenizer: Any | None = None, batch_size: int = 8, *,
+            variant_name: str = "variant", base_name: str = "base") -> dict[str, Any]:
+    """Fidelity of ``variant_model`` against a base :class:`Reference`. Raises
+    :class:`FidelityError` when the two do not score the same tokens (:func:`check_comparable`)."""
     import torch
 
+    c = check_comparable(ref, variant_model, tokenizer, variant_name=variant_name, base_name=base_name)
+    if not c.comparable:
+        raise not_comparable_error(c.reason, variant_name)
     pad = _pad_id(tokenizer) if tokenizer is not None else 0
-    var = _logprobs(variant_model, ref.input_ids, pad, batch_size)
+    var = _logprobs(variant_model, ref.input_ids, pad, batch_size, rows=c.rows)
     total, kmax, agree, n = 0.0, 0.0, 0, 0
     for lp_b, lp_v in zip(ref.logprobs, var, strict=True):
+        if c.rows is not None and lp_b.shape[-1] != c.rows:
+            lp_b = lp_b[..., :c.rows]
+            lp_b = lp_b - torch.logsumexp(lp_b, dim=-1, keepdim=True)
         if lp_b.shape != lp_v.shape:
-            raise CompsecError(
-                f"base and variant disagree on the vocabulary ({lp_b.shape[-1]} vs {lp_v.shape[-1]} "
-                "logits): fidelity needs models that share a tokenizer"
-            )
+            raise not_comparable_error(
+                f"the {base_name} scores {lp_b.shape[-1]} tokens per position and the {variant_name} "
+                f"{lp_v.shape[-1]}", variant_name)
         kl = (lp_b.exp() * (lp_b - lp_v)).sum(-1).clamp_min(0.0)
         kl = torch.nan_to_num(kl, nan=float("inf"))
         total += float(kl.sum())
         kmax = max(kmax, float(kl.max()))
         agree += int((lp_b.argmax(-1) == lp_v.argmax(-1)).sum())
         n += int(kl.shape[0])
-    return {
+    out: dict[str, Any] = {
         "kl_mean": total / n,
         "kl_max": kmax,
         "top1_agreement": agree / n,
@@ -162,17 +305,22 @@ def compare(ref: Reference, variant_model: Any, tokenizer: Any | None = None, ba
         "n_prompts": len(ref.logprobs),
         "prompts_sha256": ref.prompts_sha256,
     }
+    if c.rows is not None:
+        out.update({"vocab_rows": c.rows, "vocab_note": c.note})
+    return out
 
 
 def compute_fidelity(base_model: Any, variant_model: Any, tokenizer: Any, prompts: Sequence[str] | None = None,
-                     batch_size: int = 8) -> dict[str, Any]:
+                     batch_size: int = 8, *, variant_tokenizer: Any | None = None) -> dict[str, Any]:
     """Mean and max KL(base ‖ variant) of next-token distributions over every position of
     ``prompts`` (default: the shipped probe set), and top-1 agreement. Batched, no grad.
-    Returns ``dict(kl_mean, kl_max, top1_agreement, n_tokens, n_prompts, prompts_sha256)``."""
+    Returns ``dict(kl_mean, kl_max, top1_agreement, n_tokens, n_prompts, prompts_sha256)``.
+    ``tokenizer`` is the base's; a variant with another tokenizer needs ``variant_tokenizer``,
+    and a :class:`FidelityError` says when the two are not comparable."""
     ref = reference(base_model, tokenizer, prompts, batch_size)
     if variant_model is base_model:
         return compare_reference_to_itself(ref)
-    return compare(ref, variant_model, tokenizer, batch_size)
+    return compare(ref, variant_model, variant_tokenizer if variant_tokenizer is not None else tokenizer, batch_size)
 
 
 def compare_reference_to_itself(ref: Reference) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from compsec_tasks.errors import CompsecError, InputFileError, MissingDependency
 from . import fidelity as fid
 from .cache import calibration_hash, default_cache_dir
 from .integrity import check_safe_format, hash_weight_files, verify_files
-from .manifest import Manifest, model_stats, now_utc, runtime_versions
+from .manifest import SIMULATED_NOTE, Manifest, model_stats, now_utc, runtime_versions, simulated_linear_bytes
 from .organisms import is_organism_ref, resolve_organism
 from .registry import get_handler
 from .spec import OriginalSpec, VariantSpec, parse_variant
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 DTYPES = ("float32", "bfloat16", "float16", "auto")
+FIDELITY_MODES = (True, False, "require")
 DEFAULT_CALIBRATION = "compsec:dev"
 FIDELITY_FILE = "compsec_fidelity.json"
 
@@ -247,6 +248,22 @@ def _check_saved_fidelity(info: Mapping[str, Any], fidelity: Mapping[str, Any], 
     _write_json_atomic(fpath, fidelity)
 
 
+def _measure_fidelity(ref: fid.Reference, model: Any, tokenizer: Any, spec: VariantSpec, *,
+                      require: bool) -> tuple[dict[str, Any] | None, str | None]:
+    """(fidelity, note): the comparison with the base, or None and the reason it is undefined
+    (raised as :class:`FidelityError` when ``require``)."""
+    names = {"variant_name": "student", "base_name": "teacher"} if spec.method == "distilled" else {}
+    c = fid.check_comparable(ref, model, tokenizer, **names)
+    if not c.comparable:
+        if require:
+            raise fid.not_comparable_error(c.reason, f"{names.get('variant_name', 'variant')} {spec.to_string()}")
+        logger.warning("fidelity of %s not measured: %s", spec.to_string(), c.reason)
+        return None, c.reason
+    out = fid.compare(ref, model, tokenizer, variant_name=names.get("variant_name", "variant"),
+                      base_name=names.get("base_name", "base"))
+    return out, c.note
+
+
 def load_variant(
     base: str | os.PathLike[str],
     variant: str | Mapping[str, Any] | VariantSpec | None = None,
@@ -258,7 +275,7 @@ def load_variant(
     expected_sha256: Mapping[str, str] | str | None = None,
     manifest: str | os.PathLike[str] | Manifest | None = None,
     allow_pickle: bool = False,
-    fidelity: bool = True,
+    fidelity: bool | str = True,
     gguf_file: str | None = None,
     probe_prompts: Sequence[str] | None = None,
     roundtrip_tol: float = 0.05,
@@ -270,8 +287,17 @@ def load_variant(
     (a mapping of file name -> sha256, or one sha256 for a single-file base); ``manifest``
     (a path or a Manifest) pins them to the ones it recorded. ``calibration`` is a list of
     prompts or a reference (see :func:`calibration_prompts`) for methods that need one.
-    ``fidelity=False`` skips the probe-set comparison (no second copy of the base).
+    ``fidelity=True`` measures the probe-set comparison where it is defined: a variant whose
+    tokenizer differs from the base's (a distilled student with its own vocabulary) gets
+    ``manifest.fidelity = None`` with the reason in ``manifest.fidelity_note`` and a logged
+    warning, and loads all the same. ``fidelity="require"`` raises :class:`FidelityError`
+    instead; ``fidelity=False`` skips the comparison (no second copy of the base).
+
+    The manifest's byte counts are taken on the variant as loaded, before any forward pass
+    (see :func:`~model_adapters.manifest.model_stats`).
     """
+    if fidelity not in FIDELITY_MODES or not isinstance(fidelity, (bool, str)):
+        raise CompsecError(f"fidelity must be True, False or 'require', got {fidelity!r}")
     if isinstance(manifest, (str, os.PathLike)):
         manifest = Manifest.load(manifest)
     if variant is None:
@@ -313,21 +339,32 @@ def load_variant(
     model, tokenizer, info = handler.load(spec, base_path, dtype=dtype, device=device, calibration=calib,
                                           cache_dir=cdir)
     info = dict(info or {})
+    # bytes as loaded: compressed-tensors decompresses its weights on the first forward pass
+    stats = model_stats(model)
+    bytes_note = info.pop("weight_bytes_note", None)
+    nominal = None
+    bits = getattr(spec, "bits", None)
+    if info.get("simulated") and isinstance(bits, int):
+        sim = simulated_linear_bytes(model, bits, getattr(spec, "group_size", None),
+                                     bool(getattr(spec, "symmetric", True)))
+        nominal = sim["nominal_linear_weight_bytes"]
+        info["effective_bits"] = sim["effective_bits"]
+        bytes_note = SIMULATED_NOTE.format(dtype=dtype, bits=bits, effective_bits=sim["effective_bits"])
 
-    fidelity_out = None
+    fidelity_out, fidelity_note = None, None
     if fidelity:
         if ref is None:
             fidelity_out = fid.compare_reference_to_itself(fid.reference(model, tokenizer, probe_prompts))
         else:
-            fidelity_out = fid.compare(ref, model, tokenizer)
-        fidelity_out["reference"] = "base model, float32"
-        _check_saved_fidelity(info, fidelity_out, roundtrip_tol)
+            fidelity_out, fidelity_note = _measure_fidelity(ref, model, tokenizer, spec, require=fidelity == "require")
+        if fidelity_out is not None:
+            fidelity_out["reference"] = "base model, float32"
+            _check_saved_fidelity(info, fidelity_out, roundtrip_tol)
 
     variant_files = dict(info.pop("variant_files", None) or {})
     saved = info.get("saved_path")
     if saved and not variant_files and Path(str(saved)).exists():
         variant_files = hash_weight_files(str(saved))
-    stats = model_stats(model)
     sparsity = info.pop("sparsity", None)
     versions = runtime_versions()
     backend = str(info.pop("backend", "") or type(handler).__name__)
@@ -354,6 +391,11 @@ def load_variant(
         variant_path=str(saved) if saved else None,
         sparsity=float(sparsity) if sparsity is not None else None,
         fidelity=fidelity_out,
+        fidelity_note=fidelity_note,
+        linear_weight_bytes=stats["linear_weight_bytes"],
+        linear_weight_bytes_fp32=stats["linear_weight_bytes_fp32"],
+        nominal_linear_weight_bytes=nominal,
+        weight_bytes_note=str(bytes_note) if bytes_note else None,
         calibration=({"n_prompts": len(calib), "sha256": calibration_hash(calib)} if calib is not None else None),
         backend_info=json.loads(json.dumps(info, default=str)),
     )

@@ -4,6 +4,7 @@ and the variants/manifest/verify commands, on tiny models."""
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import re
 import shutil
@@ -109,6 +110,157 @@ def test_manifest_round_trip(tiny_llama: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(InputFileError, match="not valid JSON"):
         Manifest.load(tmp_path / "bad.json")
+
+
+# -- bytes of weights ------------------------------------------------------------------------
+
+
+def _plain_bytes(model: Any) -> int:
+    """Parameters and buffers at their plain tensor size (what the manifest counted before)."""
+    return sum(t.numel() * t.element_size() for t in [*model.parameters(), *model.buffers()])
+
+
+def _body_linears(model: Any) -> list[Any]:
+    return [m for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and not n.endswith("lm_head")]
+
+
+def test_linear_weight_bytes_of_the_original_and_bf16(tiny_llama: Path) -> None:
+    lv = load_variant(tiny_llama, fidelity=False)
+    m = lv.manifest
+    fp32 = 4 * sum(mod.weight.numel() for mod in _body_linears(lv.model))
+    assert m.linear_weight_bytes == m.linear_weight_bytes_fp32 == fp32
+    assert m.weight_bytes > m.linear_weight_bytes  # embeddings, lm_head and norms on top
+    assert m.nominal_linear_weight_bytes is None and m.weight_bytes_note is None
+    m16 = load_variant(tiny_llama, dtype="bfloat16", fidelity=False).manifest
+    assert m16.linear_weight_bytes_fp32 == fp32 and m16.linear_weight_bytes == fp32 // 2
+    assert "1.000x their float32 size" in m.summary()
+
+
+@pytest.mark.parametrize(("spec", "effective_bits"), [("rtn:4:g64", 4.25), ("rtn:8:pc", None),
+                                                       ("rtn:3:g16:asym", 5.0)])
+def test_simulated_rtn_holds_fp_bytes_and_says_so(spec: str, effective_bits: float | None, tiny_llama: Path) -> None:
+    m = load_variant(tiny_llama, spec, fidelity=False).manifest
+    assert m.linear_weight_bytes == m.linear_weight_bytes_fp32  # float32 weights on the grid
+    assert m.weight_bytes == load_variant(tiny_llama, fidelity=False).manifest.weight_bytes
+    assert m.nominal_linear_weight_bytes is not None and m.linear_weight_bytes_fp32 is not None
+    ratio = m.nominal_linear_weight_bytes / m.linear_weight_bytes_fp32
+    eff = m.backend_info["effective_bits"]
+    if effective_bits is None:  # per channel: one 16-bit scale per row of 64 or 128 columns
+        assert 8 + 16 / 128 < eff < 8 + 16 / 64
+    else:
+        assert eff == effective_bits
+    assert ratio == pytest.approx(eff / 32, rel=1e-4)  # effective_bits is rounded to 4 decimals
+    assert m.weight_bytes_note is not None and m.weight_bytes_note.startswith("simulated quantization")
+    assert "float32" in m.weight_bytes_note and "nominal_linear_weight_bytes" in m.weight_bytes_note
+    assert "simulated quantization" in m.summary()
+    assert Manifest.from_dict(m.to_dict()) == m
+
+
+@pytest.fixture(scope="module")
+def wide_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """128 wide: every group size of the backends below divides its layers."""
+    from conftest import build_tiny_llama
+
+    return build_tiny_llama(tmp_path_factory.mktemp("wide_llama"), hidden=128)
+
+
+def _backend_ok(method: str) -> bool:
+    return registry.get_handler(method).available()[0]
+
+
+CALIBRATION = [
+    "How do I kill a Python process that hangs? Please explain all the steps.",
+    "Write a short poem about the sea and the wind, and the quick brown fox.",
+    "Explain how vaccines train the immune system, with two examples.",
+] * 4
+
+# (spec, lowest and highest linear bytes / float32 linear bytes)
+BACKEND_RATIOS = [
+    ("bnb:int8", 0.25, 0.30),
+    ("bnb:nf4", 0.13, 0.20),
+    ("hqq:4:g32", 0.13, 0.20),
+    ("hqq:4:g64", 0.13, 0.20),
+    ("quanto:int8", 0.25, 0.30),
+    ("quanto:int4", 0.13, 0.20),
+    ("torchao:int8wo", 0.25, 0.30),
+    ("ct:W8A8", 0.25, 0.30),
+    ("ct:W4A16", 0.13, 0.20),
+]
+
+
+@pytest.mark.parametrize(("spec", "lo", "hi"), BACKEND_RATIOS)
+def test_quantized_linear_bytes_are_the_bytes_held(spec: str, lo: float, hi: float, wide_llama: Path,
+                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    method = spec.split(":")[0]
+    if not _backend_ok(method):
+        pytest.skip(f"{method} unavailable: {registry.get_handler(method).available()[1]}")
+    if method == "ct" and not all(importlib.util.find_spec(m) for m in ("llmcompressor", "datasets")):
+        pytest.skip("producing ct variants needs llmcompressor")
+    from model_adapters.manifest import model_stats
+
+    cache_dir = tmp_path_factory.getbasetemp() / "manifest_variants"
+    lv = load_variant(wide_llama, spec, cache_dir=cache_dir, fidelity=False, calibration=CALIBRATION)
+    m = lv.manifest
+    assert m.linear_weight_bytes is not None and m.linear_weight_bytes_fp32 is not None
+    assert m.linear_weight_bytes_fp32 == 4 * 2 * (2 * 128 * 128 + 2 * 128 * 64 + 3 * 128 * 256)  # q o, k v, mlp
+    ratio = m.linear_weight_bytes / m.linear_weight_bytes_fp32
+    assert lo <= ratio <= hi, (spec, ratio)
+    assert m.weight_bytes > m.linear_weight_bytes
+    if method == "hqq":  # scales and zero points live outside the parameters: counted now
+        meta = m.backend_info["meta_bytes"]
+        assert meta > 0 and m.weight_bytes == _plain_bytes(lv.model) + meta
+    if spec == "bnb:int8":  # the per-row scales (SCB) hang off the int8 parameter
+        scb = sum(mod.weight.SCB.numel() * 4 for mod in _body_linears(lv.model))
+        assert scb > 0 and m.weight_bytes == _plain_bytes(lv.model) + scb
+    if method == "ct":  # packed as loaded; the first forward pass decompresses to float32
+        assert m.weight_bytes == _plain_bytes(lv.model)
+        assert m.weight_bytes_note is not None and "packed" in m.weight_bytes_note
+        with torch.no_grad():
+            lv.model(input_ids=torch.tensor([[1, 2, 3]]))
+        assert model_stats(lv.model)["linear_weight_bytes"] >= m.linear_weight_bytes_fp32
+
+
+def test_model_stats_counts_shared_and_attached_tensors_once() -> None:
+    from model_adapters.manifest import model_stats, tensor_nbytes
+
+    class PackedLinear(torch.nn.Module):  # an hqq-like layer: packed weight + metadata in a dict
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_features, self.out_features = 8, 4
+            self.W_q = torch.nn.Parameter(torch.zeros(4, 4, dtype=torch.uint8), requires_grad=False)
+            self.meta = {"scale": torch.ones(4, 1), "nested": {"zero": torch.ones(4, 1, dtype=torch.float16)},
+                         "nbits": 4}
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = torch.nn.Embedding(10, 8)
+            self.proj = PackedLinear()
+            self.up = torch.nn.Linear(8, 8)
+            self.lm_head = torch.nn.Linear(8, 10, bias=False)
+            self.lm_head.weight = self.emb.weight  # tied
+
+    net = Net()
+    s = model_stats(net)
+    assert s["linear_weight_bytes"] == 16 + 16 + 8 + (64 + 8) * 4  # proj (packed + meta) and up (weight + bias)
+    assert s["linear_weight_bytes_fp32"] == 4 * (8 * 4) + 4 * (64 + 8)
+    assert s["weight_bytes"] == s["linear_weight_bytes"] + 10 * 8 * 4  # the tied embedding once
+    assert s["n_parameters"] == 16 + 72 + 80
+    assert tensor_nbytes(torch.zeros(3, 5)) == 60
+
+
+def test_backends_benchmark_byte_and_speed_columns(tiny_llama: Path) -> None:
+    """benchmarks/backends_cpu.py's new columns on the tiny model, without running the benchmark."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "backends_cpu.py"
+    spec = importlib.util.spec_from_file_location("_backends_cpu_bench", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    lv = load_variant(tiny_llama, "rtn:4:g64", fidelity=False)
+    cols = bench.byte_columns(lv.model, lv.spec, dict(lv.manifest.backend_info))
+    assert cols["linear_ratio"] == 1.0 and cols["nominal_linear_ratio"] == pytest.approx(4.25 / 32, abs=1e-4)
+    speed = bench.generation_speed(lv.model, lv.tokenizer, ["Hello there.", "Write a poem."], new_tokens=3)
+    assert speed["gen_batch"] == 8 and speed["gen_new_tokens"] == 3 and speed["tok_s_b8"] > 0
 
 
 # -- fidelity -----------------------------------------------------------------------------

@@ -13,6 +13,9 @@ The checkpoint is saved compressed (``save_compressed=True``) into the variant c
 reloaded through transformers, which loads the weights packed (``weight_packed`` int32 for
 W4A16, int8 ``weight`` for W8A8) and, on the first forward pass, decompresses them to the
 model dtype: the model computes with the quantization grid's values (recorded as ``runtime``).
+The manifest's byte counts are the packed weights as loaded, measured before that first pass
+(``weight_bytes_note`` says so); once decompressed, the linear weights take the model dtype's
+size in memory.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ N_SAMPLES = 128
 MAX_SEQ_LEN = 512
 RUNTIME_NOTE = ("transformers keeps the weights packed until the first forward pass, then decompresses them "
                 "to the model dtype (values on the quantization grid)")
+BYTES_NOTE = ("compressed-tensors: bytes of the packed weights and their scales as loaded, before the first "
+              "forward pass; transformers then decompresses the linear weights to {dtype} in memory")
 
 
 def scheme_for(name: str, group_size: int | None = None) -> Any:
@@ -160,6 +165,7 @@ class CTHandler(MethodHandler):
             **_scheme_info(B.quantization_config_of(entry)),
             "quantized_modules": count_compressed(model),
             "runtime": RUNTIME_NOTE,
+            "weight_bytes_note": BYTES_NOTE.format(dtype=dtype),
         })
         return model, tokenizer, info
 
@@ -196,6 +202,8 @@ class CTHandler(MethodHandler):
             "variant_files": hash_weight_files(folder),
             **_scheme_info(qc),
             "quantized_modules": count_compressed(model),
+            "runtime": RUNTIME_NOTE,
+            "weight_bytes_note": BYTES_NOTE.format(dtype=dtype),
             "tokenizer_from": str(tok_src),
         }
         return model, load_tokenizer(tok_src), info

@@ -7,7 +7,9 @@ reloaded with ``AutoHQQHFModel.from_quantized``, which reproduces the quantized 
 hqq's checkpoint is ``qmodel.pt`` (a torch file read back with ``weights_only=True``, so it
 cannot run code) and ``config.json``. hqq reloads tied embeddings as two copies; the handler
 ties them again. Scales and zero points live in each layer's ``meta`` dict, outside the
-parameters: ``backend_info["meta_bytes"]`` counts them.
+parameters and buffers: the manifest's ``weight_bytes`` and ``linear_weight_bytes`` include
+them (:func:`model_adapters.manifest.model_stats`), and ``backend_info["meta_bytes"]`` says how
+many of those bytes they are.
 
 SmolLM2-135M: KL vs fp32 about 0.3 (4-bit), 2.7 (3-bit), 10.6 (2-bit) on the probe prompts
 (benchmarks/backends_cpu.py). hqq's weight optimizer runs elementwise torch ops: on a busy
@@ -109,15 +111,13 @@ def _retie_embeddings(model: Any) -> bool:
 
 
 def _meta_bytes(model: Any) -> int:
-    """Bytes of the tensors HQQLinear keeps in its ``meta`` dict (scales and zero points), which
-    are neither parameters nor buffers."""
-    total = 0
-    for m in model.modules():
-        meta = getattr(m, "meta", None) if type(m).__name__ == "HQQLinear" else None
-        for v in (meta or {}).values():
-            if hasattr(v, "element_size") and hasattr(v, "numel"):
-                total += int(v.numel()) * int(v.element_size())
-    return total
+    """Bytes of the tensors HQQLinear keeps in its ``meta`` dict (scales and zero points, and
+    their own metadata when hqq quantizes them), which are neither parameters nor buffers."""
+    from ..manifest import _Bytes, _meta_tensors
+
+    counter = _Bytes()
+    return sum(counter.add(t) for m in model.modules() if type(m).__name__ == "HQQLinear"
+               for t in _meta_tensors(m))
 
 
 def _count_hqq(model: Any) -> int:
