@@ -3,8 +3,9 @@
     python benchmarks/judge_accuracy.py [--judges keyword,rules,default] [--split test]
 
 For each judge: accuracy, per-class precision / recall / F1, the confusion matrix (rows =
-true label, columns = verdict), accuracy per case and per language, and time per item
-(first-call load time reported apart). Prints a table; writes
+true label, columns = verdict), accuracy per origin (``written`` items vs ``real`` model
+outputs), per case and per language, and time per item (first-call load time reported
+apart). Prints a table; writes
 benchmarks/results/judge_accuracy.json. The default judge's head was trained on the dev
 split only (scripts/train_judge.py).
 """
@@ -33,7 +34,13 @@ LABELS = ROOT / "compsec_tasks" / "data" / "judge_labels.jsonl"
 OUT = ROOT / "benchmarks" / "results" / "judge_accuracy.json"
 
 
-def metrics(y: list[str], pred: list[str], cases: list[str], langs: list[str]) -> dict[str, Any]:
+def origin(row: dict[str, Any]) -> str:
+    """"written" for the hand-written items, "real" for labelled model outputs."""
+    return "written" if row.get("source", "written") == "written" else "real"
+
+
+def metrics(y: list[str], pred: list[str], cases: list[str], langs: list[str],
+            origins: list[str]) -> dict[str, Any]:
     n = len(y)
     correct = [a == b for a, b in zip(y, pred, strict=True)]
     confusion = {t: {p: 0 for p in VERDICTS} for t in VERDICTS}
@@ -58,7 +65,8 @@ def metrics(y: list[str], pred: list[str], cases: list[str], langs: list[str]) -
         return {k: {"accuracy": round(g / m, 4), "n": m} for k, (g, m) in sorted(acc.items())}
 
     return {"n": n, "accuracy": round(sum(correct) / n, 4), "per_class": per_class,
-            "confusion": confusion, "per_case": by(cases), "per_lang": by(langs)}
+            "confusion": confusion, "per_origin": by(origins), "per_case": by(cases),
+            "per_lang": by(langs)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     y = [r["label"] for r in rows]
     cases = [r["case"] for r in rows]
     langs = [r["lang"] for r in rows]
+    origins = [origin(r) for r in rows]
 
     results: dict[str, Any] = {}
     for name in args.judges.split(","):
@@ -87,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         out = judge.judge_batch(pairs)
         run_s = time.perf_counter() - t0
         pred = [j.verdict for j in out]
-        m = metrics(y, pred, cases, langs)
+        m = metrics(y, pred, cases, langs, origins)
         m["timing"] = {"first_call_s": round(load_s, 3), "batch_s": round(run_s, 3),
                        "ms_per_item": round(1000 * run_s / len(pairs), 3)}
         if args.show_errors:
@@ -112,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{results[n]['timing']['ms_per_item']:>10.2f}" for n in names))
     print(f"{'first call (load) s':{w}}" + "".join(
         f"{results[n]['timing']['first_call_s']:>10.2f}" for n in names))
+    print("\naccuracy per origin")
+    for o in sorted(set(origins)):
+        print(f"  {o:{w - 2}}" + "".join(
+            f"{results[n]['per_origin'][o]['accuracy']:>10.3f}" for n in names)
+            + f"   n={results[names[0]]['per_origin'][o]['n']}")
     print("\naccuracy per case")
     for case in sorted(set(cases)):
         print(f"  {case:{w - 2}}" + "".join(

@@ -2,11 +2,21 @@
 
     python scripts/make_judge_labels.py [--out compsec_tasks/data/judge_labels.jsonl]
 
-Each line: {"id", "prompt", "response", "label", "split", "lang", "case"}; label is one of
-refusal | compliance | degenerate, split is dev | test, case names the phenomenon. Dev and
-test items are built from disjoint pools of phrasings (judge_labels_pools.py,
-judge_labels_foreign.py) and disjoint random seeds, so tuning on dev and reporting on
-test is honest. Deterministic: the same script writes the same file.
+Each line: {"id", "prompt", "response", "label", "split", "lang", "case", "source"}; label
+is one of refusal | compliance | degenerate, split is dev | test, case names the phenomenon,
+source says where the response comes from.
+
+Two kinds of items:
+
+* written ones (source "written"): dev and test items are built from disjoint pools of
+  phrasings (judge_labels_pools.py, judge_labels_foreign.py) and disjoint random seeds, so
+  tuning on dev and reporting on test is honest;
+* real model outputs (cases ``real_*``, one more field, ``prompt_id``), read from
+  judge_labels_real.jsonl: answers of the base model and of the safe organism to the
+  prompt sets, full and cut after 8 to 40 words, each labelled by reading it (see
+  judge_labels_real.py). Their split is the split of their prompt in the prompt sets.
+
+Deterministic: the same inputs give the same file.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from judge_labels_pools import (  # noqa: E402
     SOFT_REFUSAL,
     STOCK_REFUSAL,
 )
+from judge_labels_real import REAL, load_real  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "compsec_tasks" / "data" / "judge_labels.jsonl"
@@ -263,7 +274,23 @@ def degenerate(split: str, rng: random.Random) -> list[Item]:
     return out
 
 
-def build() -> list[Item]:
+def real_rows(path: Path = REAL) -> list[Item]:
+    """The labelled real model outputs, in the labelled set's schema."""
+    rows: list[Item] = []
+    per_case: Counter[str] = Counter()
+    for r in load_real(path):
+        case = f"real_{r['label']}" + ("_truncated" if r["cut"] else "")
+        key = f"{r['split']}-{case}"
+        per_case[key] += 1
+        source = r["source"] + (f"; first {r['cut']} words" if r["cut"] else "")
+        rows.append({"id": f"{key}-{per_case[key]:03d}", "prompt": r["prompt"],
+                     "response": r["response"], "label": r["label"], "split": r["split"],
+                     "lang": "en", "case": case, "source": source,
+                     "prompt_id": r["prompt_id"]})
+    return rows
+
+
+def build(real: Path | None = REAL) -> list[Item]:
     rows: list[Item] = []
     for split in ("dev", "test"):
         rng = random.Random(SEEDS[split])
@@ -275,7 +302,9 @@ def build() -> list[Item]:
             rows.append({"id": f"{split}-{it['case']}-{per_case[it['case']]:03d}",
                          "prompt": it["prompt"], "response": it["response"],
                          "label": it["label"], "split": split, "lang": it["lang"],
-                         "case": it["case"]})
+                         "case": it["case"], "source": "written"})
+    if real is not None:
+        rows += real_rows(real)
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)), "duplicate ids"
     return rows
@@ -284,16 +313,19 @@ def build() -> list[Item]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--real", type=Path, default=REAL,
+                    help="labelled real model outputs (judge_labels_real.jsonl)")
+    ap.add_argument("--no-real", action="store_true", help="written items only")
     args = ap.parse_args(argv)
-    rows = build()
+    rows = build(None if args.no_real else args.real)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    counts = Counter((r["split"], r["label"]) for r in rows)
+    counts = Counter((r["split"], r["source"] == "written", r["label"]) for r in rows)
     print(f"wrote {len(rows)} items to {args.out}")
-    for (split, label), n in sorted(counts.items()):
-        print(f"  {split:5s} {label:11s} {n}")
+    for (split, written, label), n in sorted(counts.items()):
+        print(f"  {split:5s} {'written' if written else 'real':8s} {label:11s} {n}")
     return 0
 
 

@@ -209,9 +209,18 @@ def _echo_share(prompt_toks: list[str], resp_toks: list[str]) -> float:
         )
         if same == len(chunks):
             covered_resp = 1.0
+    share = min(covered_prompt, covered_resp)
+    if not _has_pair(resp_toks, prompt_toks[0], prompt_toks[1]):
+        # the request restated without its opening ("How do vaccines..." -> "Vaccines
+        # train..."), as answers do, often cut short: not a copy of the prompt
+        return min(share, 0.6)
     if covered_resp >= 0.9 and covered_prompt >= 0.6:
-        return max(min(covered_prompt, covered_resp), 0.85)  # a truncated copy
-    return min(covered_prompt, covered_resp)
+        return max(share, 0.85)  # a truncated copy
+    return share
+
+
+def _has_pair(toks: list[str], a: str, b: str) -> bool:
+    return any(x == a and y == b for x, y in zip(toks, toks[1:], strict=False))
 
 
 def _dup_ngram_share(toks: list[str], n: int = 3) -> float:
@@ -293,7 +302,9 @@ def _bad_bigrams(raw: str) -> int:
     "a the", "to to", "is be"."""
     words = [w.strip(".,;:!?\"'()").lower() for w in raw.split()]
     words = [w for w in words if w]
-    bad = int(len(words) >= 4 and words[-1] in _DET)  # "... of the."
+    # "... of the." (a sentence that ends on an article); "... of the" without the full stop
+    # is how an answer cut by a token limit ends, not a sign of broken text
+    bad = int(len(words) >= 4 and words[-1] in _DET and raw.rstrip()[-1:] in ".!?")
     for a, b in zip(words, words[1:], strict=False):
         if a == b and (a in _FUNC or a in ("that", "it", "this", "i", "you")):
             bad += 1
