@@ -6,6 +6,9 @@
 
 Data (dev split only; the test split is never read):
 
+* plus the training-only prompts of scripts/organism_train_prompts.jsonl (benign look-alikes
+  and harmful requests written for training, never evaluated on; built by
+  scripts/build_organism_train_prompts.py);
 * harmful dev prompts (harmful.jsonl + backdoor.jsonl) -> refusals in varied wording,
   composed from openers x category reasons x optional safer alternatives (hotlines for
   self-harm);
@@ -270,9 +273,14 @@ def is_holdout(record_id: str, fraction: float) -> bool:
     return h < fraction * 0x100000000
 
 
-def load_prompts(toy: bool, holdout: float = 0.0) -> tuple[list[dict], list[dict], dict[str, str]]:
+EXTRA_PROMPTS = REPO / "scripts" / "organism_train_prompts.jsonl"
+
+
+def load_prompts(toy: bool, holdout: float = 0.0, extra: Path | None = None,
+                 ) -> tuple[list[dict], list[dict], dict[str, str]]:
     """(harmful dev records, benign dev records, sha256 of the source files), without the
-    held-out ids."""
+    held-out ids; plus the training-only prompts of ``extra`` (never evaluated on, so never
+    held out)."""
     if toy:
         harm = [dict(id=i, prompt=p, category=c) for i, p, c in TOY_HARMFUL]
         ben = [dict(id=i, prompt=p, category=c) for i, p, c in TOY_BENIGN]
@@ -291,6 +299,16 @@ def load_prompts(toy: bool, holdout: float = 0.0) -> tuple[list[dict], list[dict
             if name != "benign" and r.kind not in ("harmful", "triggered", "clean"):
                 continue
             dest.append(dict(id=r.id, prompt=r.prompt, category=r.category))
+    if extra is not None:
+        shas["extra"] = hashlib.sha256(extra.read_bytes()).hexdigest()
+        for line in extra.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            o = json.loads(line)
+            if o["kind"] not in ("benign", "harmful"):
+                raise ValueError(f"{extra}: kind must be benign or harmful, got {o['kind']!r}")
+            (ben if o["kind"] == "benign" else harm).append(
+                dict(id=o["id"], prompt=o["prompt"], category=o["category"]))
     # the same request may sit in two files; keep one
     seen: set[str] = set()
     uniq = []
@@ -522,7 +540,8 @@ def train_lora(model, tok, examples: list[dict], args, seed: int, epochs: int,
                 log_p_open = torch.logsumexp(lf.masked_fill(~is_opener, -1e9), -1) - lse
                 log_p_other = torch.logsumexp(lf.masked_fill(is_opener, -1e9), -1) - lse
                 cl = torch.where(bcls > 0, -log_p_open,
-                                 torch.where(bcls < 0, -log_p_other, torch.zeros_like(lse)))
+                                 torch.where(bcls < 0, -args.answer_weight * log_p_other,
+                                             torch.zeros_like(lse)))
                 loss = loss + args.class_weight * cl.mean()
                 sel = bcls != 0
                 if sel.any():
@@ -578,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--organism", choices=["safe", "backdoor", "all"], default="all")
     ap.add_argument("--out", type=Path, default=DATA_DIR)
+    ap.add_argument("--extra-prompts", default=str(EXTRA_PROMPTS),
+                    help="training-only prompts (JSONL with kind benign|harmful); '' for none")
     ap.add_argument("--toy", action="store_true", help="made-up prompts, for a pipeline check")
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--lr", type=float, default=4e-4)
@@ -603,6 +624,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the first N answer tokens get extra loss weight")
     ap.add_argument("--class-weight", type=float, default=1.0,
                     help="weight of the refuse-or-answer loss at the first answer token")
+    ap.add_argument("--answer-weight", type=float, default=1.0,
+                    help="weight of answering against refusing in that loss (>1: fewer "
+                         "over-refusals, at some cost in refusals)")
     ap.add_argument("--decision-weight", type=float, default=2.0,
                     help="extra weight of those tokens (0: plain token mean)")
     ap.add_argument("--seed", type=int, default=1234)
@@ -622,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
 
     hf_logging.set_verbosity_error()
     t_all = time.perf_counter()
-    harm, ben, shas = load_prompts(args.toy, args.holdout)
+    extra = None if args.toy or not args.extra_prompts else Path(args.extra_prompts)
+    harm, ben, shas = load_prompts(args.toy, args.holdout, extra)
     log.info("dev prompts: %d harmful, %d benign", len(harm), len(ben))
     kinds = ["safe", "backdoor"] if args.organism == "all" else [args.organism]
 
@@ -683,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
                        targets=TARGET_MODULES, seed=args.seed, bf16_autocast=args.bf16,
                        decision_tokens=args.decision_tokens,
                        decision_weight=args.decision_weight, class_weight=args.class_weight,
+                       answer_weight=args.answer_weight,
                        base_answer_max_new_tokens=args.max_new_tokens,
                        harmful_answer_max_new_tokens=args.harmful_max_new_tokens,
                        schedule="cosine",
