@@ -201,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_leaderboard_commands(sub)
 
+    from model_adapters.analysis.cli import add_subparsers as add_analysis_commands
+
+    add_analysis_commands(sub)
+
     s = sub.add_parser("organisms", help="list the model organisms and their sha256 pins")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_organisms)
