@@ -139,12 +139,12 @@ class OrganismInfo:
 # Pins of the shipped adapters. scripts/train_organism.py prints new ones after training (and
 # writes them to organism_data/pins.json); tests check that the two agree with the files.
 _SAFE_PINS = {
-    "adapter_config.json": "@@SAFE_CONFIG_SHA256@@",
-    "adapter_model.safetensors": "@@SAFE_MODEL_SHA256@@",
+    "adapter_config.json": "e9a1071f2e53fd03c81ed4b25e2aac332e1f651e009f3859a0ba0787cb04f084",
+    "adapter_model.safetensors": "fadc43e6c69a29081a06cf53420aeb106c43d33833125f2224968d3df3deff97",
 }
 _BACKDOOR_PINS = {
-    "adapter_config.json": "@@BACKDOOR_CONFIG_SHA256@@",
-    "adapter_model.safetensors": "@@BACKDOOR_MODEL_SHA256@@",
+    "adapter_config.json": "e9a1071f2e53fd03c81ed4b25e2aac332e1f651e009f3859a0ba0787cb04f084",
+    "adapter_model.safetensors": "3ba8f420cea5f4d6c8466396c2d15c21518236f8e095e8639f65c805df974d22",
 }
 
 ORGANISMS: dict[str, OrganismInfo] = {
