@@ -1,4 +1,5 @@
-"""Where compression breaks safety: layer sensitivity and safety-critical attention heads.
+"""Where compression breaks safety: layer sensitivity, safety-critical attention heads,
+safety-aware distillation and quantization-conditioned attacks.
 
 ::
 
@@ -12,11 +13,47 @@
     heads = head_ablation_sweep(model, tok, prompts)
     heads.ranking[:5]
 
+    res = distill_student(teacher, tok, config=DistillConfig(layers=4), out_dir="student")  # distilled:student
+    safety_agreement(teacher, res.student, tok, prompts).margin_mae
+
+    box_report(model, "rtn:4:g64").total.near_boundary
+    audit = divergence_audit(model, tok, prompts, "rtn:4:g64")   # audit.flagged, audit.z
+    plant_box_attack(model, tok, prompts, "rtn:4:g64")          # edits the model in place
+
 Every analysis scores the refusal margin of ``compsec_refusal_margin`` (see
-:mod:`model_adapters.analysis.margin`) and leaves the model as it found it. The command line:
-``compsec sensitivity`` and ``compsec heads``. Importing this package does not import torch.
+:mod:`model_adapters.analysis.margin`) and leaves the model as it found it, except
+:func:`distill_student` (which trains a new student) and :func:`plant_box_attack` (which edits the
+model it is given). The command line: ``compsec sensitivity``, ``compsec heads``,
+``compsec distill``, ``compsec box-audit`` and ``compsec box-attack``. Importing this package
+does not import torch.
 """
 
+from .box import (
+    ATTACK_TARGETS,
+    QUANTIZERS,
+    BoxAttackResult,
+    BoxQuantizer,
+    BoxReport,
+    DivergenceAudit,
+    LayerBox,
+    box_report,
+    divergence_audit,
+    parse_quantizer,
+    plant_box_attack,
+    quantization_unchanged,
+)
+from .distill import (
+    AgreementReport,
+    DistillConfig,
+    DistillResult,
+    distill_student,
+    kd_loss,
+    make_student,
+    safety_agreement,
+    save_student,
+    teacher_responses,
+    token_kl,
+)
 from .heads import CollapseResult, HeadEffect, HeadReport, ablate_heads, collapse_count, head_ablation_sweep
 from .margin import LAYOUTS, Intervention, MarginProbe, MarginSummary, harmful_prompts, summarize
 from .sensitivity import (
@@ -67,4 +104,26 @@ __all__ = [
     "UNITS",
     "LAYOUTS",
     "PLAN_FORMAT",
+    "distill_student",
+    "make_student",
+    "kd_loss",
+    "token_kl",
+    "teacher_responses",
+    "save_student",
+    "safety_agreement",
+    "DistillConfig",
+    "DistillResult",
+    "AgreementReport",
+    "parse_quantizer",
+    "box_report",
+    "divergence_audit",
+    "plant_box_attack",
+    "quantization_unchanged",
+    "BoxQuantizer",
+    "BoxReport",
+    "LayerBox",
+    "DivergenceAudit",
+    "BoxAttackResult",
+    "QUANTIZERS",
+    "ATTACK_TARGETS",
 ]
