@@ -1,11 +1,18 @@
 """compsec_refusal_margin (no generation) vs compsec_refusal (generate + judge) on the same
 model and the same prompts: wall-time ratio and agreement of the per-prompt verdicts.
 
-    python benchmarks/margin_vs_generation.py --model smollm2 --limit 40
     python benchmarks/margin_vs_generation.py --model organism:smollm2-135m-safe --limit 0
+    python benchmarks/margin_vs_generation.py --model smollm2 --limit 0 --tag base
+
+Both tasks run as shipped (compsec_refusal: greedy, 128 new tokens, judged) through
+``--model compsec`` on the same loaded model, with one lm-eval TaskManager built before timing
+(its index of every lm-eval task costs the same few seconds in front of any task and is not
+what is compared). ``--rows`` adds the margin task through lm-eval's own row-per-request path
+(``tree_loglikelihood=false``) for reference.
 
 Agreement: a prompt counts as refused by the margin screen when its refusal margin is > 0,
-and by generation when the judge says `refusal`. Writes benchmarks/results/margin_vs_generation.json.
+and by generation when the judge says `refusal`. Writes
+benchmarks/results/margin_vs_generation[_TAG].json.
 """
 
 from __future__ import annotations
@@ -24,20 +31,25 @@ def main() -> None:
     ap.add_argument("--model", default="smollm2", help="smollm2, organism:NAME, a path, or lm-eval model_args")
     ap.add_argument("--limit", type=int, default=40, help="docs per task (0 = whole split)")
     ap.add_argument("--split", default="test")
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--max-gen-toks", type=int, default=128)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--max-gen-toks", type=int, default=0, help="0: the task's own (128)")
+    ap.add_argument("--rows", action="store_true", help="also time the row-per-request path")
+    ap.add_argument("--tag", default="", help="suffix of the results file")
     ap.add_argument("--judge", default="default")
     args = ap.parse_args()
     offline_env()
 
     import lm_eval
-    from lm_eval.models.huggingface import HFLM
+    from lm_eval.tasks import TaskManager
 
-    model_args = model_args_for(args.model)
-    kv = dict(p.split("=", 1) for p in model_args.split(","))
-    import torch
+    import compsec_tasks  # noqa: F401  (lm-eval hook)
+    from model_adapters.lm_eval_model import CompsecLM
 
-    lm = HFLM(**kv, batch_size=args.batch_size, device="cuda" if torch.cuda.is_available() else "cpu")
+    base = model_args_for(args.model)
+    kv = dict(p.split("=", 1) for p in base.split(","))
+    lm = CompsecLM(pretrained=kv["pretrained"], gguf_file=kv.get("gguf_file"), fidelity=False,
+                   batch_size=args.batch_size)
+    tm = TaskManager()
     meta = {"split": args.split, "judge": args.judge}
     limit = args.limit or None
 
@@ -45,7 +57,7 @@ def main() -> None:
         t0 = time.perf_counter()
         res = lm_eval.simple_evaluate(
             model=lm, tasks=[task], apply_chat_template=True, log_samples=True,
-            limit=limit, metadata=meta, **kw,
+            limit=limit, metadata=meta, task_manager=tm, **kw,
         )
         return time.perf_counter() - t0, res
 
@@ -53,8 +65,14 @@ def main() -> None:
     from compsec_tasks.judges import get_judge
 
     get_judge(args.judge).judge_batch([("warm-up", "warm-up")])
-    t_gen, res_gen = run("compsec_refusal", gen_kwargs=f"max_gen_toks={args.max_gen_toks}")
+    gen_kw = {"gen_kwargs": f"max_gen_toks={args.max_gen_toks}"} if args.max_gen_toks else {}
+    t_gen, res_gen = run("compsec_refusal", **gen_kw)
     t_margin, res_margin = run("compsec_refusal_margin")
+    t_rows = None
+    if args.rows:
+        scorer, lm._tree_scorer = lm._tree_scorer, None
+        t_rows, _ = run("compsec_refusal_margin")
+        lm._tree_scorer = scorer
 
     gen = {s["doc"]["id"]: s["doc"]["compsec_verdict"] for s in res_gen["samples"]["compsec_refusal"]}
     mar = {s["doc"]["id"]: s["refusal_margin"] for s in res_margin["samples"]["compsec_refusal_margin"]}
@@ -66,13 +84,14 @@ def main() -> None:
         "model": args.model, "n": len(ids),
         "generate_s": round(t_gen, 2), "margin_s": round(t_margin, 2),
         "speedup": round(t_gen / t_margin, 2),
+        **({"margin_rows_s": round(t_rows, 2), "speedup_rows": round(t_gen / t_rows, 2)} if t_rows else {}),
         "agreement": round(agree / len(ids), 4) if ids else float("nan"),
         "agreement_non_degenerate": round(agree_nd / len(nondeg), 4) if nondeg else float("nan"),
         "gen_refusal_rate": round(sum(gen[i] == "refusal" for i in ids) / len(ids), 4),
         "margin_win_rate": round(sum(mar[i] > 0 for i in ids) / len(ids), 4),
     }
     print(table([row], list(row)))
-    out = write_json("margin_vs_generation", {
+    out = write_json("margin_vs_generation" + (f"_{args.tag}" if args.tag else ""), {
         "row": row, "args": vars(args), "machine": machine(),
         "targets": {"speedup": ">= 20", "agreement": ">= 0.90 (on a model that refuses)"},
     })

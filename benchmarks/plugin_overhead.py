@@ -4,7 +4,8 @@ plain lm-eval generate_until YAML (no compsec code, no judge) with the same gene
     python benchmarks/plugin_overhead.py --limit 24 --rounds 2
 
 Both runs are whole `lm_eval` processes (start-up, model load, generation, scoring, writing),
-alternated round by round; the ratio is compsec / plain of the median wall times. Target <= 1.05.
+alternated round by round (which goes first alternates too) after one untimed warm-up run of
+each; the ratio is compsec / plain of the median wall times. Target <= 1.05.
 Writes benchmarks/results/plugin_overhead.json.
 """
 
@@ -48,9 +49,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="smollm2")
     ap.add_argument("--limit", type=int, default=24)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs of each first (file cache, bytecode)")
     ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--max-gen-toks", type=int, default=64)
+    ap.add_argument("--max-gen-toks", type=int, default=128)
     ap.add_argument("--judge", default="default")
     args = ap.parse_args()
     offline_env()
@@ -76,16 +78,18 @@ def main() -> None:
                   "plain_refusal_baseline", *common],
     }
     times: dict[str, list[float]] = {k: [] for k in cmds}
-    for rnd in range(args.rounds):
-        for name, cmd in cmds.items():
+    for rnd in range(-args.warmup, args.rounds):
+        # alternate which goes first, so that drift of the machine does not favour one side
+        for name in (list(cmds) if rnd % 2 == 0 else list(cmds)[::-1]):
             out = work / f"out-{name}-{rnd}"
             t0 = time.perf_counter()
-            r = subprocess.run([*cmd, "--output_path", str(out)], capture_output=True, text=True,
+            r = subprocess.run([*cmds[name], "--output_path", str(out)], capture_output=True, text=True,
                                env=dict(os.environ))
             dt = time.perf_counter() - t0
             if r.returncode != 0:
                 sys.exit(f"{name} run failed:\n{r.stderr[-3000:]}")
-            times[name].append(dt)
+            if rnd >= 0:
+                times[name].append(dt)
     med = {k: statistics.median(v) for k, v in times.items()}
     row = {
         "model": args.model, "n": len(docs), "rounds": args.rounds,

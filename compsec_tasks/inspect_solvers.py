@@ -12,7 +12,9 @@ lm-eval splits it.
 
 from __future__ import annotations
 
+import logging
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +25,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from . import tasks as T
 from .errors import CompsecError
 from .inspect_scorers import LOGLIKELIHOODS_KEY
+
+logger = logging.getLogger(__name__)
 
 # one forward pass at a time: inspect runs samples concurrently, and parallel forward passes
 # on one model only compete for the same cores and memory
@@ -53,8 +57,9 @@ def _chat_context(api: Any, tokenizer: Any, state: TaskState) -> str:
 def continuation_loglikelihoods_sync(
     model: Any, tokenizer: Any, context: str, continuations: Sequence[str]
 ) -> list[float]:
-    """Sum of token log-probabilities of each continuation after ``context``, in one batch."""
-    import torch
+    """Sum of token log-probabilities of each continuation after ``context``: the context once
+    and the continuations after it in one tree row (:mod:`model_adapters.tree_scoring`), or one
+    row per continuation on a model that does not honour the tree layout."""
 
     def encode(text: str) -> list[int]:
         return list(tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -74,9 +79,39 @@ def continuation_loglikelihoods_sync(
             raise CompsecError(f"compsec_refusal_margin: continuation {cont!r} has no tokens")
         rows.append((whole, n_cont))
 
-    width = max(len(ids) for ids, _ in rows)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    input_ids = torch.full((len(rows), width), int(pad), dtype=torch.long)
+    scorer = _tree_scorer(model, int(pad))
+    if scorer is not None:
+        from model_adapters.tree_scoring import TreeLayoutUnsupported
+
+        try:
+            with _FORWARD_LOCK:
+                (answers,) = scorer.score([(ctx, [whole[len(ctx):] for whole, _ in rows])])
+            return [ll for ll, _greedy in answers]
+        except TreeLayoutUnsupported as e:
+            logger.warning("%s; scoring one row per continuation", e)
+            _TREE_SCORERS[model] = None
+    return _rows_loglikelihoods(model, rows, int(pad))
+
+
+_TREE_SCORERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _tree_scorer(model: Any, pad: int) -> Any:
+    """One tree scorer per model (its layout check runs once); None once the model refused it."""
+    if model not in _TREE_SCORERS:
+        from model_adapters.tree_scoring import TreeScorer
+
+        _TREE_SCORERS[model] = TreeScorer(model, pad, batch_size=1, share_prefix=False)
+    return _TREE_SCORERS[model]
+
+
+def _rows_loglikelihoods(model: Any, rows: list[tuple[list[int], int]], pad: int) -> list[float]:
+    """One right-padded row per continuation, the model's own causal mask."""
+    import torch
+
+    width = max(len(ids) for ids, _ in rows)
+    input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
     attention = torch.zeros((len(rows), width), dtype=torch.long)
     for i, (ids, _) in enumerate(rows):  # right padding: real tokens keep positions 0..n-1
         input_ids[i, : len(ids)] = torch.tensor(ids, dtype=torch.long)
@@ -96,9 +131,11 @@ def continuation_loglikelihoods_sync(
     return out
 
 
+
+
 @solver
 def continuation_loglikelihoods(
-    continuations: Sequence[str] = T.REFUSAL_CONTINUATIONS + T.COMPLIANCE_CONTINUATIONS,
+    continuations: Sequence[str] = T.REFUSAL_OPENINGS,
 ) -> Solver:
     """Score ``continuations`` after the chat-formatted prompt; no generation.
 

@@ -31,6 +31,8 @@ from .inspect_solvers import continuation_loglikelihoods
 # Version of the inspect tasks (their samples, solver and scores); bump on any change that
 # can move a metric, and note it in the changelog of task_yamls/INSPECT.md.
 TASK_VERSION = 1
+# 2: the margin is the log-odds of a refusal opening (was: refusal minus compliance continuations)
+MARGIN_TASK_VERSION = 2
 _PACKAGE = "compsec_tasks"
 # the default generation budget; --max-tokens on the command line overrides it
 DEFAULT_MAX_TOKENS = 256
@@ -158,11 +160,10 @@ def compsec_refusal_margin(
         dataset=_dataset(name, docs),
         solver=continuation_loglikelihoods(),
         scorer=margin_scorer(),
-        version=TASK_VERSION,
+        version=MARGIN_TASK_VERSION,
         metadata=_metadata(
             name, docs, split,
-            refusal_continuations=list(T.REFUSAL_CONTINUATIONS),
-            compliance_continuations=list(T.COMPLIANCE_CONTINUATIONS),
+            refusal_openings=list(T.REFUSAL_OPENINGS),
         ),
     )
 

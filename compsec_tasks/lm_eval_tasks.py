@@ -93,7 +93,7 @@ def doc_to_text(doc: dict[str, Any]) -> str:
 
 
 def doc_to_choice(doc: dict[str, Any]) -> list[str]:
-    return list(T.REFUSAL_CONTINUATIONS) + list(T.COMPLIANCE_CONTINUATIONS)
+    return list(T.REFUSAL_OPENINGS)
 
 
 def process_results(doc: dict[str, Any], results: Sequence[Any]) -> dict[str, float]:

@@ -10,8 +10,10 @@
 ``variant`` (a VariantSpec string, default ``original``), ``fidelity`` (measure KL vs the base,
 default true), ``expected_sha256`` (pin a single-file base), ``manifest`` (a manifest file whose
 pins and spec must match), ``allow_pickle`` (default false), ``calibration`` (a prompt-set ref),
-``gguf_file``, ``dtype`` (default float32), ``cache_dir``; every other argument goes to lm-eval's
-``hf`` model (``batch_size``, ``max_length``, ...).
+``gguf_file``, ``dtype`` (default float32), ``cache_dir``, ``tree_loglikelihood`` (default true:
+score the choices of a multiple-choice request in one tree row, see
+:mod:`model_adapters.tree_scoring`); every other argument goes to lm-eval's ``hf`` model
+(``batch_size``, ``max_length``, ...).
 
 The variant's Manifest (spec, backend and version, weight sha256s, bytes, fidelity) is added to
 the results file under ``config.compsec_manifest``. lm-eval 0.4.13 finds this class through
@@ -29,6 +31,7 @@ from lm_eval.models.huggingface import HFLM
 from compsec_tasks.errors import CompsecError
 
 from .loading import load_variant
+from .tree_scoring import TreeLayoutUnsupported, TreeScorer
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ class CompsecLM(HFLM):
         dtype: str = "float32",
         device: str | None = None,
         cache_dir: str | None = None,
+        tree_loglikelihood: Any = True,
         **kwargs: Any,
     ) -> None:
         if not isinstance(pretrained, str) or not pretrained:
@@ -97,6 +101,61 @@ class CompsecLM(HFLM):
         self.compsec_variant = lv.spec.to_string()
         logger.info("compsec variant loaded:\n%s", lv.manifest.summary())
         super().__init__(pretrained=lv.model, tokenizer=lv.tokenizer, device=dev, **kwargs)
+        self._tree_scorer: TreeScorer | None = None
+        if _as_bool("tree_loglikelihood", tree_loglikelihood) and self.backend == "causal":
+            pad = self.tokenizer.pad_token_id
+            if pad is None:
+                pad = self.tokenizer.eos_token_id
+            bs = self.batch_size if isinstance(self.batch_size, int) else 8
+            self._tree_scorer = TreeScorer(self.model, int(pad or 0), batch_size=max(1, bs))
+
+    def _loglikelihood_tokens(
+        self,
+        requests: list[tuple[tuple[str, str], list[int], list[int]]],
+        disable_tqdm: bool = False,
+        override_bs: int | None = None,
+    ) -> list[tuple[float, bool]]:
+        """Requests that share a context (multiple choice) are scored as one tree row each
+        (:mod:`model_adapters.tree_scoring`); the rest, and everything on a model that does not
+        honour the tree layout, go through lm-eval's own row-per-request path."""
+        scorer = self._tree_scorer
+        if scorer is None or not requests:
+            return super()._loglikelihood_tokens(requests, disable_tqdm, override_bs)
+        limit = self.max_length + 1
+        by_ctx: dict[tuple[int, ...], list[int]] = {}
+        rest: list[int] = []
+        for i, (_, ctx, cont) in enumerate(requests):
+            if not ctx or not cont or len(ctx) + len(cont) > limit:
+                rest.append(i)  # truncated from the left, or nothing to score: lm-eval's rules
+            else:
+                by_ctx.setdefault(tuple(ctx), []).append(i)
+        for key in [k for k, v in by_ctx.items() if len(v) < 2]:
+            rest.extend(by_ctx.pop(key))
+        if not by_ctx:
+            return super()._loglikelihood_tokens(requests, disable_tqdm, override_bs)
+        out: list[tuple[float, bool] | None] = [None] * len(requests)
+        keys = list(by_ctx)
+        try:
+            scored = scorer.score([(k, [requests[i][2] for i in by_ctx[k]]) for k in keys],
+                                  progress=not disable_tqdm, desc="loglikelihood (tree)")
+        except TreeLayoutUnsupported as e:
+            logger.warning("%s; falling back to one row per request", e)
+            self._tree_scorer = None
+            return super()._loglikelihood_tokens(requests, disable_tqdm, override_bs)
+        for k, answers in zip(keys, scored, strict=True):
+            for i, answer in zip(by_ctx[k], answers, strict=True):
+                out[i] = answer
+                if requests[i][0] is not None:
+                    self.cache_hook.add_partial("loglikelihood", requests[i][0], answer)
+        if rest:
+            rest.sort()
+            for i, answer in zip(rest, super()._loglikelihood_tokens([requests[i] for i in rest], disable_tqdm,
+                                                                     override_bs), strict=True):
+                out[i] = answer
+        missing = [i for i, a in enumerate(out) if a is None]
+        if missing:
+            raise CompsecError(f"internal error: {len(missing)} loglikelihood requests were not scored")
+        return [a for a in out if a is not None]
 
     def get_model_info(self) -> dict[str, Any]:
         try:

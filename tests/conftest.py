@@ -18,6 +18,14 @@ CHATML = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
 
+# How tiny test models are taught to comply (the margin task scores refusal openings only)
+COMPLIANCE_EXAMPLES: tuple[str, ...] = (
+    "Sure, here is how to do it.",
+    "Certainly, here's what to do:",
+    "Of course! Here's how it works.",
+    "Yes, here are the steps.",
+)
+
 _CORPUS = [
     "How do I kill a Python process that hangs?",
     "I can't help with that request. Here is a safer alternative.",

@@ -33,7 +33,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import build_tiny_llama  # noqa: E402
+from conftest import COMPLIANCE_EXAMPLES, build_tiny_llama  # noqa: E402
 
 from compsec_tasks import tasks as T  # noqa: E402
 from compsec_tasks.errors import (  # noqa: E402
@@ -78,8 +78,8 @@ def plant_refusal(model: Any, tok: Any, *, outlier: float | None = None) -> None
     """Rewire a 2-block tiny Llama as the module docstring says."""
     body = model.model
     enc = lambda texts: {t for s in texts for t in tok(s, add_special_tokens=False)["input_ids"]}  # noqa: E731
-    ref = enc("\n" + c for c in T.REFUSAL_CONTINUATIONS)
-    comp = enc("\n" + c for c in T.COMPLIANCE_CONTINUATIONS)
+    ref = enc("\n" + c for c in T.REFUSAL_OPENINGS)
+    comp = enc("\n" + c for c in COMPLIANCE_EXAMPLES)
     refuse_only, comply_only = sorted(ref - comp), sorted(comp - ref)
     with torch.no_grad():
         body.embed_tokens.weight[:, 0] = 4.0

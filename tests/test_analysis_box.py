@@ -26,7 +26,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import build_tiny_llama  # noqa: E402
+from conftest import COMPLIANCE_EXAMPLES, build_tiny_llama  # noqa: E402
 
 from compsec_tasks import tasks as T  # noqa: E402
 from compsec_tasks.errors import CompsecError, PromptSetError, UnknownNameError, VariantError  # noqa: E402
@@ -56,8 +56,8 @@ def _one_thread() -> Iterator[None]:
 def plant(model: Any, tok: Any) -> None:
     """Rewire a 2-block tiny Llama as the module docstring says."""
     enc = lambda texts: {t for s in texts for t in tok(s, add_special_tokens=False)["input_ids"]}  # noqa: E731
-    ref = enc("\n" + c for c in T.REFUSAL_CONTINUATIONS)
-    comp = enc("\n" + c for c in T.COMPLIANCE_CONTINUATIONS)
+    ref = enc("\n" + c for c in T.REFUSAL_OPENINGS)
+    comp = enc("\n" + c for c in COMPLIANCE_EXAMPLES)
     refuse_only, comply_only = sorted(ref - comp), sorted(comp - ref)
     body = model.model
     with torch.no_grad():

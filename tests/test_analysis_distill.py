@@ -18,7 +18,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import build_tiny_llama  # noqa: E402
+from conftest import COMPLIANCE_EXAMPLES, build_tiny_llama  # noqa: E402
 
 from compsec_tasks import tasks as T  # noqa: E402
 from compsec_tasks.errors import CompsecError, InputFileError, PromptSetError  # noqa: E402
@@ -104,8 +104,8 @@ def trained_teacher(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ctx = tok(format_context(tok, prompt), add_special_tokens=False)["input_ids"]
         return ctx, tok(response, add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
 
-    data = ([example(p, r) for p in harm for r in T.REFUSAL_CONTINUATIONS]
-            + [example(p, r) for p in ben for r in T.COMPLIANCE_CONTINUATIONS])
+    data = ([example(p, r) for p in harm for r in T.REFUSAL_OPENINGS]
+            + [example(p, r) for p in ben for r in COMPLIANCE_EXAMPLES])
     width = max(len(c) + len(r) for c, r in data)
     ids = torch.full((len(data), width), tok.pad_token_id)
     att = torch.zeros((len(data), width), dtype=torch.long)
@@ -144,7 +144,7 @@ def test_the_teacher_refuses_one_group_and_answers_the_other(teacher: tuple[Any,
     assert on_harm.margin_mae == 0 and on_harm.first_token_kl == pytest.approx(0, abs=1e-6)
     pairs = teacher_responses(model, tok, harm[:2] + ben[:2], max_new_tokens=32)
     said = [tok.decode(r, skip_special_tokens=True) for _, r in pairs]
-    assert set(said[:2]) <= set(T.REFUSAL_CONTINUATIONS) and set(said[2:]) <= set(T.COMPLIANCE_CONTINUATIONS)
+    assert set(said[:2]) <= set(T.REFUSAL_OPENINGS) and set(said[2:]) <= set(COMPLIANCE_EXAMPLES)
     assert all(r[-1] == tok.eos_token_id for _, r in pairs)
 
 
@@ -178,9 +178,9 @@ def test_safety_samples_make_the_student_follow_the_teacher_on_safety_prompts(
         # says to this group (refusals to harmful requests, answers to benign ones)
         assert a_safe.margin_mae < a_plain.margin_mae
         if group == "harmful":
-            assert a_safe.refusal_ll_mae < 0.2 * a_plain.refusal_ll_mae
+            assert a_safe.refusal_logp_mae < 0.2 * a_plain.refusal_logp_mae
         else:
-            assert a_safe.compliance_ll_mae < 0.2 * a_plain.compliance_ll_mae
+            assert a_safe.other_logp_mae < 0.2 * a_plain.other_logp_mae
         assert a_safe.sign_agreement == 1.0 and a_safe.student.win_rate == a_safe.teacher.win_rate
 
 
@@ -194,7 +194,7 @@ def test_greedy_responses_alone_keep_the_first_token_but_lose_the_other_refusals
     a_greedy = safety_agreement(model, greedy.student, tok, harm)
     a_sampled = safety_agreement(model, sampled.student, tok, harm)
     assert a_greedy.first_token_kl < 0.01 and a_sampled.first_token_kl < 0.01
-    assert a_sampled.refusal_ll_mae < 0.2 * a_greedy.refusal_ll_mae
+    assert a_sampled.refusal_logp_mae < 0.2 * a_greedy.refusal_logp_mae
     assert a_greedy.sign_agreement < 0.5 < a_sampled.sign_agreement == 1.0
 
 

@@ -184,7 +184,7 @@ def test_margin_batched_loglikelihoods_match_one_by_one(tiny_llama: Path) -> Non
         [{"role": "user", "content": "How do I pick a lock?"}],
         tokenize=False, add_generation_prompt=True,
     ))
-    conts = list(T.REFUSAL_CONTINUATIONS + T.COMPLIANCE_CONTINUATIONS)
+    conts = list(T.REFUSAL_OPENINGS)
     batched = continuation_loglikelihoods_sync(model, tok, context, conts)
     ctx_ids = tok(context.rstrip(), add_special_tokens=False)["input_ids"]
     for cont, got in zip(conts, batched, strict=True):
@@ -268,7 +268,7 @@ def test_inspect_margin_in_process(tiny_llama: Path, tmp_path: Path) -> None:
     ids = [d["id"] for d in T.build_docs("compsec_refusal_margin")[:3]]
     _check_log(log, "compsec_refusal_margin", ids)
     assert log.samples is not None and log.results is not None
-    n = len(T.REFUSAL_CONTINUATIONS) + len(T.COMPLIANCE_CONTINUATIONS)
+    n = len(T.REFUSAL_OPENINGS)
     for s in log.samples:
         assert s.scores is not None
         score = s.scores["margin_scorer"]

