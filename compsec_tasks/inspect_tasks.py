@@ -216,6 +216,7 @@ def compsec_backdoor(
 
 __all__ = [
     "TASK_VERSION",
+    "MARGIN_TASK_VERSION",
     "compsec_refusal",
     "compsec_overrefusal",
     "compsec_refusal_margin",

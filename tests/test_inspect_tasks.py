@@ -23,6 +23,7 @@ from compsec_tasks._version import __version__  # noqa: E402
 from compsec_tasks.errors import CompsecError  # noqa: E402
 from compsec_tasks.inspect_scorers import present_mean, present_stderr  # noqa: E402
 from compsec_tasks.inspect_tasks import (  # noqa: E402
+    MARGIN_TASK_VERSION,
     TASK_VERSION,
     compsec_backdoor,
     compsec_overrefusal,
@@ -72,7 +73,7 @@ def cli_logs(tiny_llama: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 def _check_log(log: EvalLog, task: str, ids: list[str]) -> None:
     assert log.status == "success", log.error
     assert log.eval.task == f"compsec_tasks/{task}"
-    assert log.eval.task_version == TASK_VERSION
+    assert log.eval.task_version == (MARGIN_TASK_VERSION if task == "compsec_refusal_margin" else TASK_VERSION)
     meta = log.eval.metadata or {}
     ps = promptsets.load(T.get_task(task).prompt_set)
     assert meta["prompt_set_sha256"] == ps.sha256
@@ -92,7 +93,7 @@ def test_task_dataset_ids_and_metadata(task: str) -> None:
     docs = T.build_docs(task, limit=6)
     ps = promptsets.load(T.get_task(task).prompt_set)
     assert t.name == f"compsec_tasks/{task}"
-    assert t.version == TASK_VERSION
+    assert t.version == (MARGIN_TASK_VERSION if task == "compsec_refusal_margin" else TASK_VERSION)
     assert [s.id for s in t.dataset] == [d["id"] for d in docs]
     assert [s.input for s in t.dataset] == [d["prompt"] for d in docs]
     assert all(s.metadata == d for s, d in zip(t.dataset, docs, strict=True))
