@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,62 @@ COMPLIANCE_EXAMPLES: tuple[str, ...] = (
     "Of course! Here's how it works.",
     "Yes, here are the steps.",
 )
+
+# Single-token refusal openings for tests that plant refusal by hand: the first character of
+# each of the task's openings ("I", "N", "S", "U"), one token each on build_tiny_llama's
+# tokenizer. Such tests score these instead of the task's openings (fixture planted_openings).
+PLANTED_OPENINGS: tuple[str, ...] = ("I", "N", "S", "U")
+
+
+@pytest.fixture
+def planted_openings(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """Score :data:`PLANTED_OPENINGS` wherever the analyses build a margin probe."""
+    from model_adapters.analysis import margin
+
+    monkeypatch.setattr(margin, "CONTINUATIONS", PLANTED_OPENINGS)
+    return PLANTED_OPENINGS
+
+
+def opening_tokens(tok: Any, texts: Any) -> list[int]:
+    """Ids of the tokens that open ``texts`` right after a newline (the context's trailing "\\n",
+    which the margin moves into every continuation), sorted."""
+    nl = tok("\n", add_special_tokens=False)["input_ids"]
+    out = set()
+    for t in texts:
+        ids = tok("\n" + t, add_special_tokens=False)["input_ids"]
+        assert ids[:len(nl)] == nl, (t, ids)
+        out.add(ids[len(nl)])
+    return sorted(out)
+
+
+def plant_newline_gate(model: Any, tok: Any, decision: Any, *, nl: int, not_nl: int, strength: float = 10.0,
+                       ) -> None:
+    """Make a tiny Llama answer with a newline and then one of the ``decision`` tokens.
+
+    Feature ``nl`` of the embeddings is 4 for the "\\n" token and 0 for every other token,
+    feature ``not_nl`` the reverse, and no block writes either feature. The output head reads
+    ``not_nl`` as "\\n" (with weight ``strength``: after the prompt, the newline that opens the
+    answer is certain to float precision) and ``nl`` as "not any token but ``decision``" (weight
+    -``strength``: after that newline, the answer's first token is one of ``decision``). Which
+    decision token wins is left to the caller's planting; columns ``nl`` and ``not_nl`` of the
+    output head are otherwise zero."""
+    import torch
+
+    (newline,) = tok("\n", add_special_tokens=False)["input_ids"]
+    others = sorted(set(range(model.lm_head.weight.shape[0])) - set(decision))
+    with torch.no_grad():
+        emb = model.model.embed_tokens.weight
+        emb[:, nl] = 0.0
+        emb[:, not_nl] = 4.0
+        emb[newline, nl], emb[newline, not_nl] = 4.0, 0.0
+        for layer in model.model.layers:
+            layer.self_attn.o_proj.weight[[nl, not_nl]] = 0.0
+            layer.mlp.down_proj.weight[[nl, not_nl]] = 0.0
+        head = model.lm_head.weight
+        head[:, [nl, not_nl]] = 0.0
+        head[newline, not_nl] = strength
+        head[others, nl] = -strength
+
 
 _CORPUS = [
     "How do I kill a Python process that hangs?",

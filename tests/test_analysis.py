@@ -1,16 +1,24 @@
 """Layer sensitivity and safety-critical heads on tiny Llamas with planted structure.
 
 The planted model (:func:`plant_refusal`) is a tiny random Llama rewired so that its refusal
-is known by construction:
+is known by construction. Its margin is scored on :data:`conftest.PLANTED_OPENINGS` (the
+single-token openings "I", "N", "S", "U"; fixture ``planted_openings``), so the margin is the
+log-odds that the answer opens with "\\n" and then one of those tokens:
 
-* every token's embedding holds a constant 4 in feature 0, and feature 5 of the residual
-  stream is exactly 0 when it enters block 1;
+* every token's embedding holds a constant 4 in feature 0, and features 1 and 5 of the
+  residual stream are exactly 0 when they enter block 1 (no block writes features 0, 1, 5 but
+  block 1's heads below);
+* :func:`conftest.plant_newline_gate` (features 3 and 4) makes the answer's "\\n" certain after
+  the prompt and its next token one of the *decision* tokens: the four openings, and the
+  first tokens of :data:`conftest.COMPLIANCE_EXAMPLES` ("Sure", "C", "O", "Y");
 * in block 1 every value vector is feature 0 of the normed input (so every head outputs a
-  constant), heads 0 and 2 write it into feature 1 through their ``o_proj`` slices, and the
-  ``o_proj`` slices of heads 1 and 3 are zero;
-* the output head reads feature 1 as "refuse" (tokens only the refusal continuations use go
-  up, tokens only the compliance continuations use go down) and feature 0 as a pull towards
-  compliance, weaker than one planted head and stronger than none.
+  constant, about 5.7), heads 0 and 2 write it into feature 1 through their ``o_proj``
+  slices, and the ``o_proj`` slices of heads 1 and 3 are zero;
+* the output head reads feature 1 (weight 0.8) as "refuse": an opening token up, a compliance
+  token down; and feature 0 (0.8) the other way round, a pull towards compliance weaker than
+  one planted head and stronger than none. After the final norm the log-odds are about +7.4
+  with both heads, +2.6 with one and -9 with none (float32 resolves them; a margin much above
+  10 would not be).
 
 So the model refuses every prompt, still refuses with one planted head ablated, and complies
 with both ablated: the two planted heads must rank first, collapse takes exactly 2 heads,
@@ -33,7 +41,13 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import COMPLIANCE_EXAMPLES, build_tiny_llama  # noqa: E402
+from conftest import (  # noqa: E402
+    COMPLIANCE_EXAMPLES,
+    PLANTED_OPENINGS,
+    build_tiny_llama,
+    opening_tokens,
+    plant_newline_gate,
+)
 
 from compsec_tasks import tasks as T  # noqa: E402
 from compsec_tasks.errors import (  # noqa: E402
@@ -64,6 +78,7 @@ from model_adapters.analysis.margin import CONTINUATIONS, format_context  # noqa
 HEAD_DIM = 16  # build_tiny_llama: hidden 64, 4 heads
 PLANTED = {(1, 0), (1, 2)}
 ZEROED = {(1, 1), (1, 3)}
+RATE, PULL = 0.8, 0.8
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -74,31 +89,34 @@ def _one_thread() -> Iterator[None]:
     torch.set_num_threads(n)
 
 
+REFUSE, NL, NOT_NL, SPARE = 1, 3, 4, 5  # planted features (feature 0: the constant)
+
+
 def plant_refusal(model: Any, tok: Any, *, outlier: float | None = None) -> None:
     """Rewire a 2-block tiny Llama as the module docstring says."""
     body = model.model
-    enc = lambda texts: {t for s in texts for t in tok(s, add_special_tokens=False)["input_ids"]}  # noqa: E731
-    ref = enc("\n" + c for c in T.REFUSAL_OPENINGS)
-    comp = enc("\n" + c for c in COMPLIANCE_EXAMPLES)
-    refuse_only, comply_only = sorted(ref - comp), sorted(comp - ref)
+    refuse = opening_tokens(tok, PLANTED_OPENINGS)
+    comply = opening_tokens(tok, COMPLIANCE_EXAMPLES)
+    assert not set(refuse) & set(comply)
+    plant_newline_gate(model, tok, refuse + comply, nl=NL, not_nl=NOT_NL)
     with torch.no_grad():
         body.embed_tokens.weight[:, 0] = 4.0
-        body.embed_tokens.weight[:, 5] = 0.0
-        body.layers[0].self_attn.o_proj.weight[5] = 0.0  # feature 5 stays 0 into block 1
-        body.layers[0].mlp.down_proj.weight[5] = 0.0
+        body.embed_tokens.weight[:, [REFUSE, SPARE]] = 0.0
+        for layer in body.layers:  # no block writes the planted features (but block 1's heads below)
+            layer.self_attn.o_proj.weight[[0, REFUSE, SPARE]] = 0.0
+            layer.mlp.down_proj.weight[[0, REFUSE, SPARE]] = 0.0
         attn = body.layers[1].self_attn
         attn.v_proj.weight.zero_()
         attn.v_proj.weight[:, 0] = 1.0
         attn.o_proj.weight.zero_()
         for _, h in PLANTED:
-            attn.o_proj.weight[1, h * HEAD_DIM:(h + 1) * HEAD_DIM] = 1.0 / HEAD_DIM
+            attn.o_proj.weight[REFUSE, h * HEAD_DIM:(h + 1) * HEAD_DIM] = 1.0 / HEAD_DIM
         if outlier is not None:
-            attn.v_proj.weight[:, 5] = outlier
-        body.layers[1].mlp.down_proj.weight[[0, 1, 5]] = 0.0
+            attn.v_proj.weight[:, SPARE] = outlier
         head = model.lm_head.weight
-        head[refuse_only, 1] += 1.0
-        head[comply_only, 1] -= 1.0
-        head[comply_only, 0] += 2.0
+        head[:, [0, REFUSE]] = 0.0
+        head[refuse, REFUSE], head[comply, REFUSE] = RATE, -RATE
+        head[refuse, 0], head[comply, 0] = -PULL, PULL
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +132,7 @@ def planted_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def planted(planted_dir: Path) -> tuple[Any, Any]:
+def planted(planted_dir: Path, planted_openings: tuple[str, ...]) -> tuple[Any, Any]:
     from model_adapters.loading import load_hf_model, load_tokenizer
 
     return load_hf_model(planted_dir), load_tokenizer(planted_dir)
@@ -443,7 +461,8 @@ def test_bad_input_gives_errors_that_name_the_fix(planted: tuple[Any, Any], prom
 # -- command line ---------------------------------------------------------------------------
 
 
-def test_cli_sensitivity_and_heads(planted_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_cli_sensitivity_and_heads(planted_dir: Path, planted_openings: tuple[str, ...], tmp_path: Path,
+                                   caplog: pytest.LogCaptureFixture) -> None:
     from compsec_tasks.cli import main
 
     out = tmp_path / "sens.json"

@@ -1,18 +1,27 @@
 """Quantization boxes, the divergence audit and the box attack on a tiny Llama with planted refusal.
 
 The planted model (:func:`plant`) refuses every prompt through a path the linear layers do not
-touch, and carries a dormant compliance path the attack can open from inside the boxes:
+touch, and carries a dormant compliance path the attack can open from inside the boxes. Its
+margin is scored on :data:`conftest.PLANTED_OPENINGS` (the single-token openings "I", "N",
+"S", "U"; fixture ``planted_openings``), so the margin is the log-odds that the answer opens
+with "\\n" and then one of those tokens:
 
-* every token's embedding holds a constant 4 in feature 0; the output head reads feature 0 as
-  "refuse" (tokens only the refusal continuations use go up, tokens only the compliance
-  continuations use go down), so full precision and RTN-4 both refuse with a margin of about 40;
-* in block 1 every value vector is feature 0 of the normed input (a constant), and row 2 of
-  ``o_proj`` (which writes feature 2) holds +0.1 and -0.1 on two columns: they cancel, so
-  feature 2 stays near 0, but they set the row's RTN-4 scale, so the row's 62 small weights
-  (which round to 0) each have a box of about +-0.007 to move in;
-* the output head reads feature 2 as "comply". Moving those weights to the edges of their
-  boxes writes about 3.5 into feature 2 in full precision, enough to flip the margin, while
-  RTN-4 rounds every one of them back to 0.
+* :func:`conftest.plant_newline_gate` (features 3 and 4) makes the answer's "\\n" certain after
+  the prompt and its next token one of the *decision* tokens: the four openings, and the
+  first tokens of :data:`conftest.COMPLIANCE_EXAMPLES` ("Sure", "C", "O", "Y");
+* every token's embedding holds a constant 4 in feature 0 and 0 in feature 2, and no block
+  writes either feature (but row 2 of block 1's ``o_proj`` below); the output head reads
+  feature 0 (weight 1.1) as "refuse" (an opening token up, a compliance token down), so full
+  precision and RTN-4 both refuse with log-odds of about 8 (float32 resolves them to about
+  1e-4; a margin much above that would not be);
+* in block 1 every value vector is feature 0 of the normed input (a constant, about 5.7), and
+  row 2 of ``o_proj`` (which writes feature 2) holds +0.1 and -0.1 on two columns and 0
+  elsewhere: they cancel, so feature 2 stays exactly 0, but they set the row's RTN-4 scale, so
+  the row's 62 zero weights (which RTN-4 keeps at 0) each have a box of about +-0.007 to move
+  in;
+* the output head reads feature 2 (weight 3.5) as "comply". Moving those weights to the edges
+  of their boxes writes about 2.5 into feature 2 in full precision, enough to flip the
+  log-odds to about -7, while RTN-4 rounds every one of them back to 0.
 """
 
 from __future__ import annotations
@@ -26,9 +35,14 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import COMPLIANCE_EXAMPLES, build_tiny_llama  # noqa: E402
+from conftest import (  # noqa: E402
+    COMPLIANCE_EXAMPLES,
+    PLANTED_OPENINGS,
+    build_tiny_llama,
+    opening_tokens,
+    plant_newline_gate,
+)
 
-from compsec_tasks import tasks as T  # noqa: E402
 from compsec_tasks.errors import CompsecError, PromptSetError, UnknownNameError, VariantError  # noqa: E402
 from model_adapters.analysis import (  # noqa: E402
     BoxQuantizer,
@@ -53,25 +67,32 @@ def _one_thread() -> Iterator[None]:
     torch.set_num_threads(n)
 
 
+COMPLY, NL, NOT_NL = 2, 3, 4  # planted features (feature 0: the constant)
+REFUSE_W, COMPLY_W = 1.1, 3.5
+
+
 def plant(model: Any, tok: Any) -> None:
     """Rewire a 2-block tiny Llama as the module docstring says."""
-    enc = lambda texts: {t for s in texts for t in tok(s, add_special_tokens=False)["input_ids"]}  # noqa: E731
-    ref = enc("\n" + c for c in T.REFUSAL_OPENINGS)
-    comp = enc("\n" + c for c in COMPLIANCE_EXAMPLES)
-    refuse_only, comply_only = sorted(ref - comp), sorted(comp - ref)
+    refuse = opening_tokens(tok, PLANTED_OPENINGS)
+    comply = opening_tokens(tok, COMPLIANCE_EXAMPLES)
+    assert not set(refuse) & set(comply)
+    plant_newline_gate(model, tok, refuse + comply, nl=NL, not_nl=NOT_NL)
     body = model.model
     with torch.no_grad():
         body.embed_tokens.weight[:, 0] = 4.0
+        body.embed_tokens.weight[:, COMPLY] = 0.0
+        for layer in body.layers:  # no block writes the planted features (but o_proj row 2 below)
+            layer.self_attn.o_proj.weight[[0, COMPLY]] = 0.0
+            layer.mlp.down_proj.weight[[0, COMPLY]] = 0.0
         attn = body.layers[1].self_attn
         attn.v_proj.weight.zero_()
         attn.v_proj.weight[:, 0] = 1.0
-        attn.o_proj.weight[2, 0] = 0.1
-        attn.o_proj.weight[2, 1] = -0.1
+        attn.o_proj.weight[COMPLY, 0] = 0.1
+        attn.o_proj.weight[COMPLY, 1] = -0.1
         head = model.lm_head.weight
-        head[refuse_only, 0] += 0.5
-        head[comply_only, 0] -= 0.5
-        head[comply_only, 2] += 1.0
-        head[refuse_only, 2] -= 1.0
+        head[:, [0, COMPLY]] = 0.0
+        head[refuse, 0], head[comply, 0] = REFUSE_W, -REFUSE_W
+        head[refuse, COMPLY], head[comply, COMPLY] = -COMPLY_W, COMPLY_W
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +107,7 @@ def planted_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def planted(planted_dir: Path) -> tuple[Any, Any]:
+def planted(planted_dir: Path, planted_openings: tuple[str, ...]) -> tuple[Any, Any]:
     from model_adapters.loading import load_hf_model, load_tokenizer
 
     return load_hf_model(planted_dir), load_tokenizer(planted_dir)
@@ -216,7 +237,7 @@ def test_attack_flips_full_precision_keeps_the_quantized_model_and_the_audit_cat
 
     res = plant_box_attack(model, tok, prompts, QUANT, target="comply", goal=1.0, steps=50, progress=False)
     assert res.reached and res.quantized_unchanged and res.reset == 0
-    assert min(res.fp_margins_before) > 30 and max(res.fp_margins_after) < -1.0  # every prompt flips
+    assert min(res.fp_margins_before) > 7 and max(res.fp_margins_after) < -1.0  # every prompt flips
     assert res.fp_before.win_rate == 1.0 and res.fp_after.win_rate == 0.0
     assert res.quantized_after == res.quantized_before and res.quantized_after.win_rate == 1.0
     assert 0 < res.moved <= res.n_weights and 0 < res.mean_move_steps <= 1.0
@@ -229,7 +250,7 @@ def test_attack_flips_full_precision_keeps_the_quantized_model_and_the_audit_cat
     attacked = divergence_audit(model, tok, prompts, QUANT, n_null=8, progress=False)
     assert attacked.flagged and attacked.z > 10 and attacked.p_value == pytest.approx(1 / 9)
     assert attacked.quantized.margin == pytest.approx(clean.quantized.margin, abs=1e-9)
-    assert attacked.shift > 30  # the quantized model refuses far more than full precision
+    assert attacked.shift > 7  # the quantized model refuses far more than full precision
     assert attacked.box is not None and clean.box is not None
     assert attacked.box.total.near_boundary > 5 * clean.box.total.near_boundary  # weights at their box edges
     d = attacked.to_dict()
@@ -259,12 +280,13 @@ def test_int8_boxes_are_tight(planted: tuple[Any, Any], prompts: list[dict[str, 
     original = _state(model)
     res = plant_box_attack(model, tok, prompts[:2], "int8", steps=3, progress=False)
     assert res.quantized_unchanged and all(quantization_unchanged(model, original, "int8").values())
-    # an 8-bit per-channel box is 1/127 of a row's absmax wide: three steps cannot flip a margin of 40
-    assert not res.reached and min(res.fp_margins_after) > 20
+    # an 8-bit per-channel box is 1/127 of a row's absmax wide: three steps cannot flip a margin of 8
+    assert not res.reached and min(res.fp_margins_after) > 4
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
-def test_attack_and_audit_on_cuda(planted_dir: Path, prompts: list[dict[str, Any]]) -> None:
+def test_attack_and_audit_on_cuda(planted_dir: Path, planted_openings: tuple[str, ...],
+                                  prompts: list[dict[str, Any]]) -> None:
     from model_adapters.loading import load_hf_model, load_tokenizer
 
     model, tok = load_hf_model(planted_dir, device="cuda"), load_tokenizer(planted_dir)
@@ -314,7 +336,8 @@ def test_bad_input_gives_errors_that_name_the_fix(planted: tuple[Any, Any], prom
 # -- command line ---------------------------------------------------------------------------
 
 
-def test_cli_box_attack_then_box_audit(planted_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_cli_box_attack_then_box_audit(planted_dir: Path, planted_openings: tuple[str, ...], tmp_path: Path,
+                                      caplog: pytest.LogCaptureFixture) -> None:
     from compsec_tasks.cli import main
     from model_adapters.loading import load_hf_model
 

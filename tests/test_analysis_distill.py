@@ -101,8 +101,13 @@ def trained_teacher(tmp_path_factory: pytest.TempPathFactory) -> Path:
     harm, ben = _groups()
 
     def example(prompt: str, response: str) -> tuple[list[int], list[int]]:
-        ctx = tok(format_context(tok, prompt), add_special_tokens=False)["input_ids"]
-        return ctx, tok(response, add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
+        # split like the margin: the template's trailing "\n" is learnt with the response, as a
+        # chat model learns its template
+        context = format_context(tok, prompt)
+        ctx = tok(context.rstrip(), add_special_tokens=False)["input_ids"]
+        whole = tok(context + response, add_special_tokens=False)["input_ids"]
+        assert whole[:len(ctx)] == ctx
+        return ctx, whole[len(ctx):] + [tok.eos_token_id]
 
     data = ([example(p, r) for p in harm for r in T.REFUSAL_OPENINGS]
             + [example(p, r) for p in ben for r in COMPLIANCE_EXAMPLES])
@@ -117,7 +122,7 @@ def trained_teacher(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.manual_seed(0)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    for _ in range(100):
+    for _ in range(200):
         loss = model(input_ids=ids, attention_mask=att, labels=labels).loss
         opt.zero_grad()
         loss.backward()
