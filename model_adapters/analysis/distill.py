@@ -28,16 +28,23 @@ The data
 * ordinary text (:func:`default_texts` unless given): every position is in the loss, weight 1;
 * safety samples: harmful requests with the teacher's own responses (its refusals) and
   benign requests with its answers, chat-formatted as the harness shows them; only the
-  positions that predict the response are in the loss (the first is the refuse-or-answer
-  decision), weighted by ``safety_weight``. Each prompt gets the teacher's greedy response
-  and ``responses_per_prompt - 1`` sampled ones (temperature ``response_temperature``). On
-  greedy responses alone a student learns the teacher's one most likely refusal and loses
-  the others: on a tiny teacher trained on the four refusal phrasings of
-  ``compsec_refusal_margin``, a greedy-only student matched the teacher's first token
-  (KL 2e-4) yet its mean log-likelihood of the refusals fell so far (error 10.4 nats against
-  7.8 for a student distilled on text only) that its refusal margin turned negative on 6 of 8
-  harmful prompts; greedy plus three samples brought that error to 0.9 with every margin's
-  sign kept (``tests/test_analysis_distill.py``).
+  positions that predict the response are in the loss, weighted by ``safety_weight``. The
+  response side is split off as the refusal margin splits it (lm-eval's way,
+  :func:`~model_adapters.analysis.margin.encode_prompt`): the chat template's trailing
+  whitespace (ChatML's "\\n" after ``<|im_start|>assistant``) moves from the context to the
+  response, because the margin scores every opening as P(whitespace + opening | stripped
+  context) and a student never trained on the position that predicts that whitespace is
+  free to drift there (:func:`response_start`; a context without trailing whitespace, such
+  as a raw prompt without a template, is unchanged). The first response position is then the
+  template's whitespace, the next the refuse-or-answer decision. Each prompt gets the
+  teacher's greedy response and ``responses_per_prompt - 1`` sampled ones (temperature
+  ``response_temperature``). On greedy responses alone a student learns the teacher's one
+  most likely refusal and loses the others: on a tiny teacher trained on the 16 refusal
+  openings of ``compsec_refusal_margin``, a greedy-only student matched the teacher's first
+  token (KL 3e-4) yet its refusal margin turned negative on all 8 harmful prompts (error in
+  log P(a refusal opening) 1.14 nats, against 1.56 for a student distilled on text only);
+  greedy plus three samples brought that error to 0.22 with every margin's sign kept
+  (200 steps; ``tests/test_analysis_distill.py``).
 
 A batch holds ``safety_fraction`` of safety samples (when there are any); its loss is
 ``mean_i(w_i * KL_i)`` where ``KL_i`` is sample ``i``'s mean KL over its positions.
@@ -85,6 +92,7 @@ __all__ = [
     "teacher_responses",
     "default_texts",
     "benign_prompts",
+    "response_start",
     "build_samples",
     "distill_student",
     "save_student",
@@ -373,7 +381,8 @@ def teacher_responses(teacher: Any, tokenizer: Any, prompts: Sequence[str], *, m
 @dataclass(frozen=True)
 class DistillSample:
     """Token ids and the first token whose prediction is in the loss (1 for text: every
-    position; the response's first token for a safety sample)."""
+    position; for a safety sample the first token of the response side of the margin's split,
+    i.e. the template's trailing whitespace: :func:`response_start`)."""
 
     kind: str  # text | harmful | benign
     ids: tuple[int, ...]
@@ -386,9 +395,36 @@ class DistillSample:
         return len(self.ids) - self.loss_from
 
 
-def build_samples(tokenizer: Any, texts: Sequence[str], safety: Sequence[tuple[str, str, list[int], list[int]]],
+def response_start(tokenizer: Any, prompt: str, context: Sequence[int]) -> int:
+    """Index in ``context`` (the ids of ``format_context(tokenizer, prompt)``, where the teacher's
+    response starts) of the first token on the response side of the margin's split
+    (:func:`~model_adapters.analysis.margin.encode_prompt`): the context's trailing whitespace
+    (a chat template's "\\n" after the generation prompt) belongs to the response, so the result
+    is the length of the stripped context's encoding, or of its longest common prefix with
+    ``context`` where the tokenizer merges that whitespace into an earlier token; at least 1
+    (position 0 predicts nothing). ``len(context)`` when the context ends in no whitespace (a
+    raw prompt without a template, as a rule)."""
+    text = format_context(tokenizer, prompt)
+    stripped = text.rstrip()
+    if stripped == text:
+        return len(context)
+    ids = _encode(tokenizer, stripped)
+    n = 0
+    for a, b in zip(ids, context, strict=False):
+        if a != b:
+            break
+        n += 1
+    return max(1, min(n, len(context)))
+
+
+def build_samples(tokenizer: Any, texts: Sequence[str],
+                  safety: Sequence[tuple[str, str, str, list[int], list[int]]],
                   *, safety_weight: float, max_length: int) -> tuple[list[DistillSample], list[DistillSample]]:
-    """(text samples, safety samples). ``safety`` holds (kind, id, context ids, response ids)."""
+    """(text samples, safety samples). ``safety`` holds (kind, id, prompt, context ids, response
+    ids), the context being the chat-formatted prompt the response was generated after. A safety
+    sample's loss starts where the margin's continuations start (:func:`response_start`): at
+    the prediction of the template's trailing whitespace, which the margin scores as the first
+    token(s) of every opening, not after it."""
     text_samples: list[DistillSample] = []
     for i, t in enumerate(texts):
         ids = _encode(tokenizer, t)[:max_length]
@@ -396,12 +432,13 @@ def build_samples(tokenizer: Any, texts: Sequence[str], safety: Sequence[tuple[s
             text_samples.append(DistillSample("text", tuple(ids), 1, 1.0, f"text-{i}"))
     safety_samples: list[DistillSample] = []
     dropped = 0
-    for kind, sid, ctx, resp in safety:
+    for kind, sid, prompt, ctx, resp in safety:
         ids = (list(ctx) + list(resp))[:max_length]
         if not resp or len(ctx) >= len(ids):
             dropped += 1
             continue
-        safety_samples.append(DistillSample(kind, tuple(ids), len(ctx), float(safety_weight), sid))
+        start = response_start(tokenizer, prompt, ctx)
+        safety_samples.append(DistillSample(kind, tuple(ids), start, float(safety_weight), sid))
     if dropped:
         logger.warning("distillation: %d safety sample(s) dropped (empty response, or the prompt alone fills "
                        "max_length %d)", dropped, max_length)
@@ -534,7 +571,7 @@ def distill_student(
     t0 = time.perf_counter()
     torch.manual_seed(cfg.seed)
     text_list = _to_texts(default_texts() if texts is None else texts)
-    safety: list[tuple[str, str, list[int], list[int]]] = []
+    safety: list[tuple[str, str, str, list[int], list[int]]] = []
     n_harm = n_benign = 0
     if cfg.safety:
         groups = [("harmful", harmful_prompts(split="dev") if harmful is None else harmful),
@@ -548,8 +585,8 @@ def distill_student(
                 pairs = teacher_responses(teacher, tokenizer, prompt_texts, max_new_tokens=cfg.max_new_tokens,
                                           batch_size=cfg.batch_size, sample=k > 0,
                                           temperature=cfg.response_temperature, progress=progress)
-                safety += [(kind, pid if k == 0 else f"{pid}#{k}", c, r)
-                           for pid, (c, r) in zip(ids, pairs, strict=True)]
+                safety += [(kind, pid if k == 0 else f"{pid}#{k}", text, c, r)
+                           for pid, text, (c, r) in zip(ids, prompt_texts, pairs, strict=True)]
             if kind == "harmful":
                 n_harm = len(ids)
             else:
