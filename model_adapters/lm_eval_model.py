@@ -107,7 +107,10 @@ class CompsecLM(HFLM):
             if pad is None:
                 pad = self.tokenizer.eos_token_id
             bs = self.batch_size if isinstance(self.batch_size, int) else 8
+            # ``batch_size`` trees per pass, and no more than the tokens of ``batch_size`` of
+            # lm-eval's rows (set per call below): never more memory than the row path
             self._tree_scorer = TreeScorer(self.model, int(pad or 0), batch_size=max(1, bs))
+            self._rows_per_batch = max(1, bs)
 
     def _loglikelihood_tokens(
         self,
@@ -135,6 +138,9 @@ class CompsecLM(HFLM):
             return super()._loglikelihood_tokens(requests, disable_tqdm, override_bs)
         out: list[tuple[float, bool] | None] = [None] * len(requests)
         keys = list(by_ctx)
+        # as many trees per pass as fit in the tokens of ``batch_size`` of lm-eval's rows
+        scorer.max_tokens = self._rows_per_batch * max(len(requests[i][1]) + len(requests[i][2])
+                                                    for v in by_ctx.values() for i in v)
         try:
             scored = scorer.score([(k, [requests[i][2] for i in by_ctx[k]]) for k in keys],
                                   progress=not disable_tqdm, desc="loglikelihood (tree)")

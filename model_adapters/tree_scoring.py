@@ -163,6 +163,15 @@ def build_tree_batch(groups: Sequence[Group], pad_id: int, dtype: Any, device: A
                      torch.tensor(sgm, device=device), n_seg, torch.tensor(src, device=device))
 
 
+def _fed(conts: Sequence[Sequence[int]]) -> int:
+    """Continuation tokens a tree feeds in: trie nodes that another token follows."""
+    nodes: set[tuple[int, ...]] = set()
+    for c in conts:
+        for k in range(1, len(c)):
+            nodes.add(tuple(c[:k]))
+    return len(nodes)
+
+
 def _float_dtype(model: Any) -> Any:
     import torch
 
@@ -236,7 +245,8 @@ def _row_loglikelihood(model: Any, ctx: Sequence[int], cont: Sequence[int]) -> f
 class TreeScorer:
     """Scores groups of (context, continuations) on ``model`` in tree rows (see the module).
 
-    ``batch_size`` counts groups (trees) per forward pass. ``share_prefix`` caches the prefix
+    ``batch_size`` counts groups (trees) per forward pass; ``max_tokens`` (attribute, default
+    None) also bounds a pass by its padded size, trees x widest tree. ``share_prefix`` caches the prefix
     shared by all contexts of a call once. ``check`` compares the last continuation of the first tree against
     the row layout once per scorer and raises :class:`TreeLayoutUnsupported` on a mismatch."""
 
@@ -245,6 +255,7 @@ class TreeScorer:
         if not isinstance(batch_size, int) or batch_size < 1:
             raise CompsecError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.model, self.pad_id, self.batch_size = model, int(pad_id), batch_size
+        self.max_tokens: int | None = None
         self.share_prefix, self._checked, self.rtol = share_prefix, not check, rtol
 
     def _prefix_cache(self, prefix: Sequence[int]) -> Any:
@@ -270,13 +281,17 @@ class TreeScorer:
         if self.share_prefix and len(groups) > 1:
             plen = min(common_prefix_length([g[0] for g in groups]), min(len(g[0]) for g in groups) - 1)
             if plen >= 2:
-                cache = self._prefix_cache(groups[0][0][:plen])
+                try:
+                    cache = self._prefix_cache(groups[0][0][:plen])
+                except (TypeError, ValueError, RuntimeError, NotImplementedError, AttributeError) as e:
+                    logger.info("no shared-prefix cache for %s (%s); scoring whole rows", type(self.model).__name__, e)
+                    cache = None
             if cache is None:
                 plen = 0
         dtype, dev = _float_dtype(self.model), _device(self.model)
         order = sorted(range(len(groups)), key=lambda i: len(groups[i][0]) + sum(len(c) for c in groups[i][1]))
         out: list[list[tuple[float, bool]]] = [[] for _ in groups]
-        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        batches = self._batches(order, [len(groups[i][0]) - plen + _fed(groups[i][1]) for i in range(len(groups))])
         for idx in tqdm(batches, desc=desc, unit="batch", disable=not progress):
             trimmed = [(groups[i][0][plen:], groups[i][1]) for i in idx]
             batch = build_tree_batch(trimmed, self.pad_id, dtype, dev, prefix_len=plen)
@@ -284,7 +299,16 @@ class TreeScorer:
             if cache is not None:
                 past = copy.deepcopy(cache)
                 past.batch_repeat_interleave(len(idx))
-            lls, greedy = forward_tree(self.model, batch, past)
+            if self._checked:
+                lls, greedy = forward_tree(self.model, batch, past)
+            else:
+                try:
+                    lls, greedy = forward_tree(self.model, batch, past)
+                except (TypeError, ValueError, RuntimeError, NotImplementedError, AttributeError) as e:
+                    # an attention implementation or cache that refuses the layout outright
+                    raise TreeLayoutUnsupported(
+                        f"{type(self.model).__name__} cannot run the tree layout ({type(e).__name__}: {e})"
+                    ) from e
             k = 0
             for i in idx:
                 for _ in groups[i][1]:
@@ -292,6 +316,23 @@ class TreeScorer:
                     k += 1
             if not self._checked:
                 self._check(groups[idx[0]], out[idx[0]][-1][0])
+        return out
+
+    def _batches(self, order: list[int], width: list[int]) -> list[list[int]]:
+        """Groups in ``order`` (shortest first), ``batch_size`` at most per batch and, with
+        ``max_tokens``, no more than fit padded to the batch's widest tree."""
+        out: list[list[int]] = []
+        cur: list[int] = []
+        for i in order:
+            wide = max([width[j] for j in cur] + [width[i]])
+            full = len(cur) >= self.batch_size or (
+                self.max_tokens is not None and cur and (len(cur) + 1) * wide > self.max_tokens)
+            if full:
+                out.append(cur)
+                cur = []
+            cur.append(i)
+        if cur:
+            out.append(cur)
         return out
 
     def _check(self, group: Group, tree_ll: float) -> None:

@@ -97,6 +97,23 @@ def test_a_model_that_ignores_position_ids_is_refused(model_tok: tuple[Any, Any]
         TreeScorer(model, tok.pad_token_id, share_prefix=False).score(_groups(tok))
 
 
+def test_a_model_that_rejects_4d_masks_is_refused(model_tok: tuple[Any, Any],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_adapters.tree_scoring import TreeLayoutUnsupported, TreeScorer
+
+    model, tok = model_tok
+    original = type(model).forward
+
+    def picky(self: Any, *args: Any, attention_mask: Any = None, **kw: Any) -> Any:
+        if attention_mask is not None and attention_mask.dim() == 4:
+            raise ValueError("custom 4D attention masks are not supported")
+        return original(self, *args, attention_mask=attention_mask, **kw)
+
+    monkeypatch.setattr(type(model), "forward", picky)
+    with pytest.raises(TreeLayoutUnsupported, match="cannot run the tree layout.*4D"):
+        TreeScorer(model, tok.pad_token_id).score(_groups(tok))
+
+
 def test_lm_eval_margin_task_is_the_same_in_tree_and_rows(tiny_llama: Path) -> None:
     import lm_eval
 
@@ -155,3 +172,24 @@ def test_mixed_requests_keep_their_order(tiny_llama: Path) -> None:
                      tree_loglikelihood=False).loglikelihood(reqs)
     assert [t[0] for t in tree] == pytest.approx([r[0] for r in rows], abs=1e-4)
     assert [t[1] for t in tree] == [r[1] for r in rows]
+
+
+def test_batches_respect_the_token_budget(model_tok: tuple[Any, Any]) -> None:
+    from model_adapters.tree_scoring import TreeScorer
+
+    model, tok = model_tok
+    scorer = TreeScorer(model, tok.pad_token_id, batch_size=10)
+    widths = [3, 4, 4, 5, 9, 9, 20]
+    assert scorer._batches(list(range(7)), widths) == [list(range(7))]
+    scorer.max_tokens = 18
+    got = scorer._batches(list(range(7)), widths)
+    assert [i for b in got for i in b] == list(range(7))
+    assert all(len(b) * max(widths[i] for i in b) <= 18 or len(b) == 1 for b in got)
+    assert got == [[0, 1, 2], [3, 4], [5], [6]]
+    # the scores do not depend on how the trees are batched
+    groups = _groups(tok)
+    scorer.max_tokens = None
+    whole = scorer.score(groups)
+    scorer.max_tokens = 1
+    one_by_one = scorer.score(groups)
+    assert [[a[0] for a in g] for g in one_by_one] == [pytest.approx([a[0] for a in g], abs=1e-4) for g in whole]
