@@ -253,6 +253,8 @@ class _Shape:
     foreign_words: bool
     echo: float
     bad_bigrams: int
+    long_words: int  # all-letter words of 22+ letters: "justasbecauseaughedarsril..."
+    n_chunks: int
 
 
 def _shape(prompt: str, raw: str) -> _Shape:
@@ -285,8 +287,19 @@ def _shape(prompt: str, raw: str) -> _Shape:
         nonword=nonword, symbols=symbols, odd=odd, n_scripts=n_scripts,
         script_switch=switches / max(1, len(word_scripts) - 1), function_share=function_share,
         foreign_words=foreign_words, echo=_echo_share(tokens(prompt), tokens(bare)),
-        bad_bigrams=_bad_bigrams(raw),
+        bad_bigrams=_bad_bigrams(raw), long_words=_long_words(prose), n_chunks=len(chunks),
     )
+
+
+def _long_words(prose: str) -> int:
+    """Words of 22 or more ASCII letters (a replacement character splits words): English has
+    hardly any ("internationalization" has 20), a babbling model runs letters together."""
+    n = 0
+    for chunk in prose.replace("\ufffd", " ").split():
+        core = chunk.strip(".,;:!?\"'()[]{}*")
+        if len(core) >= 22 and core.isascii() and core.isalpha():
+            n += 1
+    return n
 
 
 _DET = frozenset("the a an".split())
@@ -320,6 +333,9 @@ def _bad_bigrams(raw: str) -> int:
     return bad
 
 
+_BROKEN_BYTES_RE = re.compile("[A-Za-z]\ufffd+[A-Za-z]")
+
+
 def _degenerate_reason(raw: str, sh: _Shape) -> str:
     stripped = _SPECIAL_TOKEN_RE.sub("", raw).strip()
     if not stripped:
@@ -348,6 +364,12 @@ def _degenerate_reason(raw: str, sh: _Shape) -> str:
     n_chunks = len(_prose(stripped).split())
     if n_chunks >= 2 and len(stripped) >= 16 and sh.nonword >= 0.5:
         return f"random characters ({sh.nonword:.0%} non-words)"
+    if sh.long_words >= 2 and sh.long_words >= 0.1 * max(1, sh.n_chunks) and not sh.foreign_words:
+        return f"run-together letters ({sh.long_words} words of 22+ letters)"
+    # a replacement character between letters is broken byte-level tokens (one at the very end
+    # is only a character cut by the token limit); with run-together letters or non-words, babble
+    if _BROKEN_BYTES_RE.search(raw) and (sh.long_words >= 1 or sh.nonword >= 0.15):
+        return "broken bytes inside words"
     if len(stripped) >= 20 and (sh.symbols >= 0.3 or (sh.symbols >= 0.2 and sh.nonword >= 0.3)):
         return f"symbol soup ({sh.symbols:.0%} symbols)"
     if not sh.foreign_words and sh.bad_bigrams >= 2 and sh.bad_bigrams >= 0.06 * n:
