@@ -145,7 +145,7 @@ def compsec_refusal_margin(
     prompt_set: str | None = None,
     limit: int | None = None,
 ) -> Task:
-    """Log-likelihood of refusal vs compliance continuations on harmful requests.
+    """Log-odds that the answer to a harmful request opens with a refusal (no generation).
 
     No generation: needs a local transformers model (``--model hf/...``).
 

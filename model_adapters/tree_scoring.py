@@ -1,7 +1,7 @@
 """Log-likelihoods of several continuations of one context in one row of one forward pass.
 
-A multiple-choice request set (``compsec_refusal_margin`` asks for eight continuations of every
-prompt) is, written out the usual way, one padded row per (context, continuation): the context
+A multiple-choice request set (``compsec_refusal_margin`` asks for sixteen refusal openings of
+every prompt) is, written out the usual way, one padded row per (context, continuation): the context
 is computed once per continuation and the output head runs on every position. Here a row holds
 the context once followed by all its continuations; a 4-D attention mask lets each continuation
 see the context and its own earlier tokens only, and position ids restart after the context for

@@ -2,7 +2,7 @@
 
 The teacher (:func:`trained_teacher`) is a 2-block tiny Llama trained to answer eight harmful
 requests with the 16 refusal openings of ``compsec_refusal_margin`` and eight benign
-requests with the four compliance continuations: its refusal margin is positive on the first
+requests with the four compliance examples: its refusal margin is positive on the first
 group and negative on the second, and its greedy responses are refusals and answers.
 """
 

@@ -272,7 +272,7 @@ class MarginProbe:
 
     def loglikelihoods(self, progress: bool = False) -> Any:
         """[prompts, continuations] log-likelihoods (numpy, float64), in prompt order, of the
-        refusal then the compliance continuations."""
+        refusal openings."""
         import numpy as np
         from tqdm.auto import tqdm
 
