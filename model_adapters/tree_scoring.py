@@ -188,10 +188,10 @@ def _device(model: Any) -> Any:
     return next(model.parameters()).device
 
 
-def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, Any]:
-    """(log-likelihood [segments] float64, greedy [segments] bool) of the batch's continuations."""
-    import torch
-
+def gathered_logits(model: Any, batch: TreeBatch, past: Any = None) -> Any:
+    """Float logits [distinct gather positions, vocab] of one forward pass over ``batch``; only
+    the positions that predict a target go through the output head. Runs with or without
+    gradients, as the caller's context says."""
     head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     handle = None
     fired: list[bool] = []
@@ -211,19 +211,31 @@ def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, A
     else:
         kw["use_cache"] = False
     try:
-        with torch.inference_mode():
-            logits = model(**kw).logits
+        logits = model(**kw).logits
     finally:
         if handle is not None:
             handle.remove()
     # the head may not be called as a module (logits from a tied weight): then every position
     # came back and the needed ones are picked here
-    picked = (logits[0] if fired else logits[batch.gather_row, batch.gather_pos]).float()
+    return (logits[0] if fired else logits[batch.gather_row, batch.gather_pos]).float()
+
+
+def target_logprobs(picked: Any, batch: TreeBatch) -> tuple[Any, Any]:
+    """(log-probability of each target, index of its row in ``picked``) from :func:`gathered_logits`."""
+    import torch
+
     src = batch.source if batch.source is not None else torch.arange(len(batch.target), device=picked.device)
-    lse = torch.logsumexp(picked, dim=-1)[src]
-    best = picked.argmax(-1)[src]
-    tok_lp = picked[src, batch.target] - lse
-    miss = (best != batch.target).long()
+    return picked[src, batch.target] - torch.logsumexp(picked, dim=-1)[src], src
+
+
+def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, Any]:
+    """(log-likelihood [segments] float64, greedy [segments] bool) of the batch's continuations."""
+    import torch
+
+    with torch.inference_mode():
+        picked = gathered_logits(model, batch, past)
+    tok_lp, src = target_logprobs(picked, batch)
+    miss = (picked.argmax(-1)[src] != batch.target).long()
     lls = torch.zeros(batch.n_segments, dtype=torch.float64, device=tok_lp.device)
     lls.index_add_(0, batch.segment, tok_lp.double())
     misses = torch.zeros(batch.n_segments, dtype=torch.long, device=tok_lp.device)

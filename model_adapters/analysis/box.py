@@ -550,27 +550,10 @@ def differentiable_margins(probe: MarginProbe, batch: Any) -> Any:
     inference mode."""
     import torch
 
-    model, b = probe.model, batch.rows
-    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
-    handle = None
-    fired: list[bool] = []
-    if head is not None:
-        def gather(_mod: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
-            fired.append(True)
-            return (args[0][b.gather_row, b.gather_pos].unsqueeze(0), *args[1:])
+    from ..tree_scoring import gathered_logits, target_logprobs
 
-        handle = head.register_forward_pre_hook(gather)
-    kw: dict[str, Any] = {"input_ids": b.input_ids, "attention_mask": b.attention_mask, "use_cache": False}
-    if b.position_ids is not None:
-        kw["position_ids"] = b.position_ids
-    try:
-        logits = model(**kw).logits
-    finally:
-        if handle is not None:
-            handle.remove()
-    picked = (logits[0] if fired else logits[b.gather_row, b.gather_pos]).float()
-    src = b.source if b.source is not None else torch.arange(len(b.target), device=picked.device)
-    logp = picked[src, b.target] - torch.logsumexp(picked, dim=-1)[src]
+    b = batch.rows
+    logp, _src = target_logprobs(gathered_logits(probe.model, b), b)
     n, n_c = len(batch.prompts), probe.n_continuations
     lls = torch.zeros(n * n_c, dtype=torch.float32, device=logp.device).index_add(0, b.segment, logp)
     # the log-odds of a refusal opening, as compsec_tasks.tasks.refusal_log_odds computes it
