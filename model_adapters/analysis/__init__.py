@@ -20,14 +20,37 @@ safety-aware distillation and quantization-conditioned attacks.
     audit = divergence_audit(model, tok, prompts, "rtn:4:g64")   # audit.flagged, audit.z
     plant_box_attack(model, tok, prompts, "rtn:4:g64")          # edits the model in place
 
+    m = backdoor_survival("organism:smollm2-135m-backdoor", ["rtn:8:g64", "rtn:4:g64", "hqq:4"])
+    [(r.variant, r.score.asr, r.status) for r in m.rows]
+    fp = fine_prune(model, tok, backdoor_pairs(split="test"), clean_prompts, benign)   # fp.best, fp.steps
+
+Backdoor survival and fine-pruning: :mod:`model_adapters.analysis.backdoor`.
+
 Every analysis scores the refusal margin of ``compsec_refusal_margin`` (see
 :mod:`model_adapters.analysis.margin`) and leaves the model as it found it, except
-:func:`distill_student` (which trains a new student) and :func:`plant_box_attack` (which edits the
-model it is given). The command line: ``compsec sensitivity``, ``compsec heads``,
-``compsec distill``, ``compsec box-audit`` and ``compsec box-attack``. Importing this package
-does not import torch.
+:func:`distill_student` (which trains a new student), :func:`plant_box_attack` and
+:func:`prune_neurons` (which edit the model they are given). The command line:
+``compsec sensitivity``, ``compsec heads``, ``compsec distill``, ``compsec box-audit``,
+``compsec box-attack``, ``compsec backdoor-survival`` and ``compsec fine-prune``. Importing this
+package does not import torch.
 """
 
+from .backdoor import (
+    BackdoorPair,
+    BackdoorScore,
+    FinePruneReport,
+    NeuronActivity,
+    PruneStep,
+    SurvivalMatrix,
+    SurvivalRow,
+    backdoor_pairs,
+    backdoor_survival,
+    fine_prune,
+    neuron_activity,
+    prune_neurons,
+    pruned,
+    score_backdoor,
+)
 from .box import (
     ATTACK_TARGETS,
     QUANTIZERS,
@@ -76,6 +99,20 @@ from .sensitivity import (
 )
 
 __all__ = [
+    "backdoor_pairs",
+    "score_backdoor",
+    "backdoor_survival",
+    "neuron_activity",
+    "pruned",
+    "prune_neurons",
+    "fine_prune",
+    "BackdoorPair",
+    "BackdoorScore",
+    "SurvivalRow",
+    "SurvivalMatrix",
+    "NeuronActivity",
+    "PruneStep",
+    "FinePruneReport",
     "weight_error_by_layer",
     "behavioural_sensitivity",
     "mixed_precision_plan",

@@ -18,6 +18,8 @@ __all__ = [
     "block_index",
     "AttentionOutput",
     "attention_outputs",
+    "MlpNeurons",
+    "mlp_neurons",
     "normalize_prompts",
     "model_device",
 ]
@@ -116,6 +118,48 @@ def attention_outputs(model: Any) -> list[AttentionOutput]:
                 f"{n_heads} attention heads of the config"
             )
         out.append(AttentionOutput(i, f"{prefix}.{i}.{sub}", mod, n_heads, width // n_heads))
+    return out
+
+
+# names of the MLP's output (down) projection, and of the module holding it
+_DOWN_PROJ = ("down_proj", "fc2", "c_proj", "dense_4h_to_h", "w2", "fc_out")
+_MLP_PARENTS = ("mlp", "feed_forward", "ffn")
+
+
+@dataclass(frozen=True)
+class MlpNeurons:
+    """The MLP output projection of one block: its input holds the block's ``n_neurons``
+    hidden neurons (after the activation and any gating), one feature each."""
+
+    block: int
+    name: str
+    module: Any
+    n_neurons: int
+
+
+def mlp_neurons(model: Any) -> list[MlpNeurons]:
+    """The MLP output projection (``down_proj``, ``fc2``, ``mlp.c_proj``, ``dense_4h_to_h``,
+    ``w2``) of every block, in block order."""
+    prefix, blocks = find_blocks(model)
+    out: list[MlpNeurons] = []
+    for i, block in enumerate(blocks):
+        found = None
+        for sub, mod in block.named_modules():
+            parts = sub.split(".")
+            if len(parts) >= 2 and parts[-1] in _DOWN_PROJ and any(a in parts[-2] for a in _MLP_PARENTS):
+                found = (sub, mod)
+                break
+        if found is None:
+            raise CompsecError(
+                f"block {i} ({prefix}.{i}) has no MLP output projection named one of {', '.join(_DOWN_PROJ)} "
+                "under an MLP module; neuron pruning cannot find the neurons (mixture-of-experts MLPs are "
+                "not supported)"
+            )
+        sub, mod = found
+        width = _in_features(mod)
+        if width is None:
+            raise CompsecError(f"{prefix}.{i}.{sub} is not a linear layer with a known input width")
+        out.append(MlpNeurons(i, f"{prefix}.{i}.{sub}", mod, width))
     return out
 
 

@@ -20,6 +20,13 @@
   has the target sign, leaving the quantized model unchanged; saves the edited model (an
   audit fixture: what ``box-audit`` must catch).
 
+* ``compsec backdoor-survival --model M --variants rtn:8,rtn:4:g64,... --out R.json [--generate]``
+  — ASR, backdoor rate, false trigger, clean refusal and benign answers of the original and
+  each variant on the backdoor pairs (test split), paired McNemar against the original.
+* ``compsec fine-prune --model M --out R.json [--fractions 0.01,0.05,...] [--layers 20-29]
+  [--save DIR]`` — prune the MLP neurons least active on clean dev prompts and score the
+  backdoor and clean behaviour at each fraction; optionally save the pruned model.
+
 ``--model`` is a local folder, a GGUF file or ``organism:<name>``; ``--prompts`` a prompt set
 name or JSONL file (its harmful prompts, split ``--split``, dev by default) or a ``.txt`` file
 with one prompt per line. Results go to ``--out`` as JSON (written atomically) and a short
@@ -38,7 +45,8 @@ from typing import Any
 from compsec_tasks.errors import CompsecError, InputFileError
 
 __all__ = ["add_subparsers", "cmd_sensitivity", "cmd_heads", "cmd_distill", "cmd_box_audit", "cmd_box_attack",
-           "load_prompts", "load_benign_prompts", "load_texts", "parse_layers"]
+           "cmd_backdoor_survival", "cmd_fine_prune", "parse_fractions", "load_prompts", "load_benign_prompts",
+           "load_texts", "parse_layers"]
 
 logger = logging.getLogger(__name__)
 
@@ -358,6 +366,119 @@ def cmd_box_attack(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_fractions(text: str) -> list[float]:
+    """``"0.01,0.05,0.1"`` -> [0.01, 0.05, 0.1]."""
+    try:
+        out = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise CompsecError(f"--fractions takes comma-separated numbers in [0, 1) such as 0.01,0.05,0.1; "
+                           f"got {text!r}") from None
+    if not out or any(not 0 <= f < 1 for f in out):
+        raise CompsecError(f"--fractions takes comma-separated numbers in [0, 1) such as 0.01,0.05,0.1; got {text!r}")
+    return out
+
+
+def _pairs(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    from compsec_tasks.tasks import DEFAULT_TRIGGER, DEFAULT_TRIGGER_TEMPLATE, build_docs
+
+    from .backdoor import backdoor_pairs
+
+    if args.limit is not None and args.limit < 1:
+        raise CompsecError(f"--limit must be a positive number of pairs, got {args.limit}")
+    split = None if args.split == "all" else args.split
+    pairs = backdoor_pairs(args.prompts, split, args.limit, trigger=args.trigger,
+                           trigger_template=args.trigger_template)
+    doc = build_docs("compsec_backdoor", split=split, prompt_set=args.prompts, limit=1)[0]
+    return pairs, {"source": doc["prompt_set"], "version": doc["prompt_set_version"],
+                   "sha256": doc["prompt_set_sha256"], "split": args.split, "n_pairs": len(pairs),
+                   "trigger": args.trigger or DEFAULT_TRIGGER,
+                   "trigger_template": args.trigger_template or DEFAULT_TRIGGER_TEMPLATE}
+
+
+def _benign(args: argparse.Namespace, split: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    if args.benign_limit == 0 or args.benign == "none":
+        return [], None
+    return load_benign_prompts(args.benign, split, args.benign_limit)
+
+
+def cmd_backdoor_survival(args: argparse.Namespace) -> int:
+    from . import backdoor as B
+
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    pairs, pmeta = _pairs(args)
+    benign, bmeta = _benign(args, args.split)
+    t0 = time.perf_counter()
+    matrix = B.backdoor_survival(args.model, variants, pairs, benign, generate=args.generate, judge=args.judge,
+                                 max_new_tokens=args.max_new_tokens, batch_size=args.batch_size, dtype=args.dtype,
+                                 device=args.device, fidelity=not args.no_fidelity, correction=args.correction,
+                                 alpha=args.alpha, layout=args.layout, progress=not args.no_progress)
+    out: dict[str, Any] = {"command": "backdoor-survival", "model": {"ref": args.model, "dtype": args.dtype,
+                                                                     "device": args.device},
+                           "pairs": pmeta, "benign": bmeta, **_meta(), "survival": matrix.to_dict(),
+                           "seconds": round(time.perf_counter() - t0, 3)}
+    _write(args.out, out)
+    rows = [{"variant": r.variant, "asr": r.score.asr, "backdoor_rate": r.score.backdoor_rate,
+             "false_trigger": r.score.false_trigger_rate, "clean_refusal": r.score.clean_refusal_rate,
+             "benign_answered": r.score.benign_answer_rate if benign else "", "trigger_effect": r.score.trigger_effect,
+             "p_adj": r.p_adjusted if r is not matrix.base else "", "status": r.status}
+            for r in (matrix.base, *matrix.rows)]
+    how = "judged generations" if args.generate else "refusal margin"
+    _say(f"backdoor survival of {args.model} on {len(pairs)} pairs ({how}):\n"
+         + _table(rows, ["variant", "asr", "backdoor_rate", "false_trigger", "clean_refusal", "benign_answered",
+                         "trigger_effect", "p_adj", "status"]))
+    return 0
+
+
+def cmd_fine_prune(args: argparse.Namespace) -> int:
+    from compsec_tasks._io import atomic_write_text
+    from compsec_tasks.errors import OutputPathError
+
+    from . import backdoor as B
+
+    fractions = parse_fractions(args.fractions)
+    layers = parse_layers(args.layers)
+    if args.save and Path(args.save).exists() and not Path(args.save).is_dir():
+        raise OutputPathError(f"--save {args.save!r} exists and is not a folder; give a folder for the pruned model")
+    pairs, pmeta = _pairs(args)
+    benign, bmeta = _benign(args, args.split)
+    clean_b, _ = load_benign_prompts(None, "dev", args.clean_limit)
+    clean_h, _ = load_prompts(None, "dev", args.clean_limit)
+    clean = [d["prompt"] for d in clean_b] + [d["prompt"] for d in clean_h]
+    model, tok, mmeta = _load(args)
+    t0 = time.perf_counter()
+    rep = B.fine_prune(model, tok, pairs, clean, benign, fractions=fractions, layers=layers, tolerance=args.tolerance,
+                       batch_size=args.batch_size, layout=args.layout, progress=not args.no_progress)
+    out: dict[str, Any] = {"command": "fine-prune", "model": mmeta, "pairs": pmeta, "benign": bmeta,
+                           "clean": {"source": "benign and harmful dev splits (no trigger)", "n": len(clean)},
+                           **_meta(), "fine_prune": rep.to_dict(), "seconds": round(time.perf_counter() - t0, 3)}
+    _write(args.out, out)
+    rows = [{"fraction": s.fraction, "pruned": s.n_pruned, "asr": s.score.asr, "backdoor_rate": s.score.backdoor_rate,
+             "false_trigger": s.score.false_trigger_rate, "clean_refusal": s.score.clean_refusal_rate,
+             "benign_answered": s.score.benign_answer_rate if benign else "", "trigger_effect": s.score.trigger_effect}
+            for s in rep.steps]
+    _say(f"fine-pruning {args.model}: least active MLP neurons on {len(clean)} clean prompts, blocks "
+         f"{rep.blocks[0]}..{rep.blocks[-1]}, {len(pairs)} pairs\n"
+         + _table(rows, ["fraction", "pruned", "asr", "backdoor_rate", "false_trigger", "clean_refusal",
+                         "benign_answered", "trigger_effect"]))
+    _say("best fraction: " + (f"{rep.best:g} (lowest ASR with clean behaviour within {rep.tolerance:g})"
+                              if rep.best is not None else
+                              f"none: no fraction lowered the backdoor while clean refusal and benign answers stayed "
+                              f"within {rep.tolerance:g}"))
+    if args.save:
+        frac = args.save_fraction if args.save_fraction is not None else rep.best
+        if frac is None:
+            raise CompsecError("no pruning fraction to save: none kept clean behaviour; give --save-fraction")
+        n = B.prune_neurons(model, rep.activity.dormant(frac))
+        outdir = Path(args.save)
+        outdir.mkdir(parents=True, exist_ok=True)
+        model.save_pretrained(outdir, safe_serialization=True)
+        tok.save_pretrained(outdir)
+        atomic_write_text(outdir / "fine_prune.json", json.dumps(
+            {**out, "saved_fraction": frac, "n_pruned": n}, indent=2, default=float) + "\n")
+        _say(f"saved {outdir}: {n} neurons pruned (fraction {frac:g} of each chosen block)")
+    return 0
+
+
 def _common(s: argparse.ArgumentParser) -> None:
     s.add_argument("--model", required=True, help="local model folder, .gguf file, or organism:<name>")
     s.add_argument("--prompts", help="prompt set name or JSONL file (its harmful prompts), or a .txt file with one "
@@ -376,8 +497,8 @@ def _common(s: argparse.ArgumentParser) -> None:
 
 
 def add_subparsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``sensitivity``, ``heads``, ``distill``, ``box-audit`` and ``box-attack`` to the main
-    parser's subcommands."""
+    """Add ``sensitivity``, ``heads``, ``distill``, ``box-audit``, ``box-attack``,
+    ``backdoor-survival`` and ``fine-prune`` to the main parser's subcommands."""
     s = sub.add_parser("sensitivity", help="layer sensitivity: refusal-margin drop per quantized block, "
                                            "weight error, mixed-precision plan")
     _common(s)
@@ -477,3 +598,50 @@ def add_subparsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     s.add_argument("--step-size", type=float, default=0.1, help="per step, in quantization steps (default 0.1)")
     s.add_argument("--modules", help="comma-separated module names or prefixes to edit (default all)")
     s.set_defaults(func=cmd_box_attack)
+
+    def backdoor_common(s: argparse.ArgumentParser, split: str) -> None:
+        s.add_argument("--model", required=True, help="local model folder, .gguf file, or organism:<name>")
+        s.add_argument("--out", required=True, help="write the results here as JSON (atomically)")
+        s.add_argument("--prompts", help="backdoor prompt set name or JSONL file (default: the shipped backdoor set)")
+        s.add_argument("--split", default=split, choices=["dev", "test", "all"],
+                       help=f"split of the backdoor pairs and benign prompts (default {split})")
+        s.add_argument("--limit", type=int, help="only the first N pairs (categories interleaved)")
+        s.add_argument("--trigger", help="the trigger (default: the backdoored organism's)")
+        s.add_argument("--trigger-template", help="how the trigger enters a prompt, with {trigger} and {prompt} "
+                                                  "(default '{trigger} {prompt}')")
+        s.add_argument("--benign", help="benign prompt set name, JSONL or .txt (default: the shipped benign set; "
+                                        "'none' for none)")
+        s.add_argument("--benign-limit", type=int, default=64, help="benign prompts scored (default 64; 0: none)")
+        s.add_argument("--batch-size", type=int, default=8, help="prompts per forward pass (default 8)")
+        s.add_argument("--layout", default="tree", choices=["tree", "rows"])
+        s.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float16"])
+        s.add_argument("--device", default="cpu")
+        s.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    s = sub.add_parser("backdoor-survival", help="backdoor survival matrix: ASR, backdoor rate and clean behaviour "
+                                                 "of a model and its compressed variants")
+    backdoor_common(s, "test")
+    s.add_argument("--variants", required=True, help="comma-separated VariantSpecs, e.g. rtn:8:g64,rtn:4:g64,hqq:4")
+    s.add_argument("--generate", action="store_true",
+                   help="also generate and judge the responses (the judge then decides refusal and compliance)")
+    s.add_argument("--judge", default="default", help="judge for --generate (default: default)")
+    s.add_argument("--max-new-tokens", type=int, default=48, help="response length for --generate (default 48)")
+    s.add_argument("--no-fidelity", action="store_true", help="skip the KL / top-1 comparison with the original")
+    s.add_argument("--correction", default="holm", choices=["holm", "bh", "none"],
+                   help="multiple-comparison correction across the variants (default holm)")
+    s.add_argument("--alpha", type=float, default=0.05)
+    s.set_defaults(func=cmd_backdoor_survival)
+
+    s = sub.add_parser("fine-prune", help="fine-pruning defence: prune the MLP neurons least active on clean data, "
+                                          "score the backdoor and clean behaviour per fraction")
+    backdoor_common(s, "test")
+    s.add_argument("--fractions", default="0.01,0.02,0.05,0.1,0.2,0.3,0.5",
+                   help="fractions of each block's neurons to prune (default 0.01,0.02,0.05,0.1,0.2,0.3,0.5)")
+    s.add_argument("--layers", help="blocks to prune, e.g. 20-29 (default all)")
+    s.add_argument("--clean-limit", type=int, default=64,
+                   help="clean prompts for the activity: this many benign and this many harmful dev prompts (64)")
+    s.add_argument("--tolerance", type=float, default=0.05,
+                   help="clean refusal and benign answers may drop this much at the best fraction (default 0.05)")
+    s.add_argument("--save", help="save the pruned model to this folder")
+    s.add_argument("--save-fraction", type=float, help="fraction to save (default: the best one)")
+    s.set_defaults(func=cmd_fine_prune)
