@@ -27,6 +27,9 @@
   [--save DIR]`` — prune the MLP neurons least active on clean dev prompts and score the
   backdoor and clean behaviour at each fraction; optionally save the pruned model.
 
+* ``compsec analysis-report R1.json R2.json ... --out report.html`` — one self-contained HTML page
+  with a plot per analysis result (and a wall-time table).
+
 ``--model`` is a local folder, a GGUF file or ``organism:<name>``; ``--prompts`` a prompt set
 name or JSONL file (its harmful prompts, split ``--split``, dev by default) or a ``.txt`` file
 with one prompt per line. Results go to ``--out`` as JSON (written atomically) and a short
@@ -45,7 +48,8 @@ from typing import Any
 from compsec_tasks.errors import CompsecError, InputFileError
 
 __all__ = ["add_subparsers", "cmd_sensitivity", "cmd_heads", "cmd_distill", "cmd_box_audit", "cmd_box_attack",
-           "cmd_backdoor_survival", "cmd_fine_prune", "parse_fractions", "load_prompts", "load_benign_prompts",
+           "cmd_backdoor_survival", "cmd_fine_prune", "cmd_report", "parse_fractions", "load_prompts",
+           "load_benign_prompts",
            "load_texts", "parse_layers"]
 
 logger = logging.getLogger(__name__)
@@ -479,6 +483,14 @@ def cmd_fine_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    out = write_report(args.results, args.out, title=args.title)
+    _say(f"wrote {out} ({len(args.results)} result(s))")
+    return 0
+
+
 def _common(s: argparse.ArgumentParser) -> None:
     s.add_argument("--model", required=True, help="local model folder, .gguf file, or organism:<name>")
     s.add_argument("--prompts", help="prompt set name or JSONL file (its harmful prompts), or a .txt file with one "
@@ -498,7 +510,7 @@ def _common(s: argparse.ArgumentParser) -> None:
 
 def add_subparsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``sensitivity``, ``heads``, ``distill``, ``box-audit``, ``box-attack``,
-    ``backdoor-survival`` and ``fine-prune`` to the main parser's subcommands."""
+    ``backdoor-survival``, ``fine-prune`` and ``analysis-report`` to the main parser's subcommands."""
     s = sub.add_parser("sensitivity", help="layer sensitivity: refusal-margin drop per quantized block, "
                                            "weight error, mixed-precision plan")
     _common(s)
@@ -645,3 +657,10 @@ def add_subparsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     s.add_argument("--save", help="save the pruned model to this folder")
     s.add_argument("--save-fraction", type=float, help="fraction to save (default: the best one)")
     s.set_defaults(func=cmd_fine_prune)
+
+    s = sub.add_parser("analysis-report", help="one self-contained HTML page with a plot per analysis result")
+    s.add_argument("results", nargs="+", help="JSON files written by the analysis commands (--out), or model folders "
+                                              "written by distill / box-attack / fine-prune --save")
+    s.add_argument("--out", required=True, help="the HTML file to write (atomically)")
+    s.add_argument("--title", default="compsec analyses", help="page title")
+    s.set_defaults(func=cmd_report)
