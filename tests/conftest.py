@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,18 @@ COMPLIANCE_EXAMPLES: tuple[str, ...] = (
 # each of the task's openings ("I", "N", "S", "U"), one token each on build_tiny_llama's
 # tokenizer. Such tests score these instead of the task's openings (fixture planted_openings).
 PLANTED_OPENINGS: tuple[str, ...] = ("I", "N", "S", "U")
+
+
+@pytest.fixture(scope="module")
+def one_thread() -> Iterator[None]:
+    """torch on one thread for a module's tests (tiny models: more threads only add overhead,
+    and results do not depend on the thread count); use with
+    ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
+    torch = pytest.importorskip("torch")
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
 
 
 @pytest.fixture

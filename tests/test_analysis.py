@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,12 +80,7 @@ ZEROED = {(1, 1), (1, 3)}
 RATE, PULL = 0.8, 0.8
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 REFUSE, NL, NOT_NL, SPARE = 1, 3, 4, 5  # planted features (feature 0: the constant)

@@ -27,7 +27,6 @@ margin at all (its clean activation is exactly 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +49,7 @@ NEURON, GAIN, OUTLIER = 5, 40.0, 200.0
 PULL, PUSH = 0.8, 1.5
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def plant_backdoor(model: Any, tok: Any) -> None:

@@ -27,7 +27,6 @@ with "\\n" and then one of those tokens:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +58,7 @@ from model_adapters.analysis.box import differentiable_margins  # noqa: E402
 QUANT = "rtn:4:g64"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 COMPLY, NL, NOT_NL = 2, 3, 4  # planted features (feature 0: the constant)

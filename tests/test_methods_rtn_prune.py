@@ -3,7 +3,6 @@ that fidelity moves the way it must (more bits, less KL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,7 @@ from model_adapters.loading import load_hf_model, load_tokenizer, load_variant  
 from model_adapters.methods.prune import collect_input_norms, measure_sparsity, prune_  # noqa: E402
 from model_adapters.methods.rtn import quantize_rtn_, rtn_quantize_weight, target_linears  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    # tiny matmuls on a shared 2-core machine run far faster on one thread
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _weight(rows: int = 16, cols: int = 100, seed: int = 0, shift: float = 0.0) -> Any:

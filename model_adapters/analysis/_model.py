@@ -7,7 +7,8 @@ blocks sit in one ``nn.ModuleList`` (Llama, Mistral, Qwen, Gemma, Phi, GPT-2, GP
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ __all__ = [
     "attention_outputs",
     "MlpNeurons",
     "mlp_neurons",
+    "zeroed_inputs",
     "normalize_prompts",
     "model_device",
 ]
@@ -72,6 +74,39 @@ class AttentionOutput:
         return slice(head * self.head_dim, (head + 1) * self.head_dim)
 
 
+def _find_in_block(block: Any, leaves: Sequence[str], parents: Sequence[str], missing: str) -> tuple[str, Any]:
+    """(name, module) of the first submodule named one of ``leaves`` whose parent's name
+    contains one of ``parents``; ``missing`` is the error when there is none."""
+    for sub, mod in block.named_modules():
+        parts = sub.split(".")
+        if len(parts) >= 2 and parts[-1] in leaves and any(a in parts[-2] for a in parents):
+            return sub, mod
+    raise CompsecError(missing)
+
+
+@contextmanager
+def zeroed_inputs(masks: Mapping[Any, tuple[int, Sequence[int]]]) -> Iterator[None]:
+    """Within the block, each module of ``masks`` (module -> (input width, input features))
+    sees those input features as zero: a forward pre-hook multiplies its input by a 0/1 mask."""
+    import torch
+
+    handles = []
+    try:
+        for module, (width, features) in masks.items():
+            mask = torch.ones(width)
+            mask[list(features)] = 0.0
+
+            def pre(_mod: Any, args: tuple[Any, ...], mask: Any = mask) -> tuple[Any, ...]:
+                x = args[0]
+                return (x * mask.to(device=x.device, dtype=x.dtype), *args[1:])
+
+            handles.append(module.register_forward_pre_hook(pre))
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
 def _config_heads(model: Any) -> int | None:
     cfg = getattr(model, "config", None)
     for c in (cfg, getattr(cfg, "text_config", None)):
@@ -99,18 +134,10 @@ def attention_outputs(model: Any) -> list[AttentionOutput]:
         raise CompsecError("the model config names no number of attention heads (num_attention_heads)")
     out: list[AttentionOutput] = []
     for i, block in enumerate(blocks):
-        found = None
-        for sub, mod in block.named_modules():
-            parts = sub.split(".")
-            if len(parts) >= 2 and parts[-1] in _OUT_PROJ and any(a in parts[-2] for a in _ATTN_PARENTS):
-                found = (sub, mod)
-                break
-        if found is None:
-            raise CompsecError(
-                f"block {i} ({prefix}.{i}) has no attention output projection named one of "
-                f"{', '.join(_OUT_PROJ)} under an attention module; head ablation cannot find the heads"
-            )
-        sub, mod = found
+        sub, mod = _find_in_block(
+            block, _OUT_PROJ, _ATTN_PARENTS,
+            f"block {i} ({prefix}.{i}) has no attention output projection named one of "
+            f"{', '.join(_OUT_PROJ)} under an attention module; head ablation cannot find the heads")
         width = _in_features(mod)
         if width is None or width % n_heads:
             raise CompsecError(
@@ -143,19 +170,11 @@ def mlp_neurons(model: Any) -> list[MlpNeurons]:
     prefix, blocks = find_blocks(model)
     out: list[MlpNeurons] = []
     for i, block in enumerate(blocks):
-        found = None
-        for sub, mod in block.named_modules():
-            parts = sub.split(".")
-            if len(parts) >= 2 and parts[-1] in _DOWN_PROJ and any(a in parts[-2] for a in _MLP_PARENTS):
-                found = (sub, mod)
-                break
-        if found is None:
-            raise CompsecError(
-                f"block {i} ({prefix}.{i}) has no MLP output projection named one of {', '.join(_DOWN_PROJ)} "
-                "under an MLP module; neuron pruning cannot find the neurons (mixture-of-experts MLPs are "
-                "not supported)"
-            )
-        sub, mod = found
+        sub, mod = _find_in_block(
+            block, _DOWN_PROJ, _MLP_PARENTS,
+            f"block {i} ({prefix}.{i}) has no MLP output projection named one of {', '.join(_DOWN_PROJ)} "
+            "under an MLP module; neuron pruning cannot find the neurons (mixture-of-experts MLPs are "
+            "not supported)")
         width = _in_features(mod)
         if width is None:
             raise CompsecError(f"{prefix}.{i}.{sub} is not a linear layer with a known input width")

@@ -38,13 +38,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from compsec_tasks.errors import CompsecError, PromptSetError
 
-from ._model import MlpNeurons, mlp_neurons, model_device
+from ._model import MlpNeurons, mlp_neurons, model_device, zeroed_inputs
 from .margin import Intervention, MarginProbe, format_context
 
 logger = logging.getLogger(__name__)
@@ -515,25 +515,8 @@ def _check_neurons(mlps: Sequence[MlpNeurons], neurons: Mapping[int, Iterable[in
     return out
 
 
-@contextmanager
-def _masked_neurons(mlps: Sequence[MlpNeurons], neurons: Mapping[int, list[int]]) -> Iterator[None]:
-    import torch
-
-    handles = []
-    try:
-        for b, idx in neurons.items():
-            mask = torch.ones(mlps[b].n_neurons)
-            mask[idx] = 0.0
-
-            def pre(_mod: Any, args: tuple[Any, ...], mask: Any = mask) -> tuple[Any, ...]:
-                x = args[0]
-                return (x * mask.to(device=x.device, dtype=x.dtype), *args[1:])
-
-            handles.append(mlps[b].module.register_forward_pre_hook(pre))
-        yield
-    finally:
-        for h in handles:
-            h.remove()
+def _masked_neurons(mlps: Sequence[MlpNeurons], neurons: Mapping[int, list[int]]) -> AbstractContextManager[None]:
+    return zeroed_inputs({mlps[b].module: (mlps[b].n_neurons, idx) for b, idx in neurons.items()})
 
 
 @contextmanager

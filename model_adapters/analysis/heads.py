@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from compsec_tasks.errors import CompsecError
 
-from ._model import AttentionOutput, attention_outputs
+from ._model import AttentionOutput, attention_outputs, zeroed_inputs
 from .margin import Intervention, MarginProbe, MarginSummary, summarize
 
 logger = logging.getLogger(__name__)
@@ -57,27 +57,13 @@ def _check_heads(outs: Sequence[AttentionOutput], heads: Iterable[Head]) -> dict
     return by_block
 
 
-@contextmanager
-def _masked(outs: Sequence[AttentionOutput], by_block: dict[int, list[int]]) -> Iterator[None]:
-    import torch
-
-    handles = []
-    try:
-        for layer, heads in by_block.items():
-            ao = outs[layer]
-            mask = torch.ones(ao.n_heads * ao.head_dim)
-            for h in heads:
-                mask[ao.head_slice(h)] = 0.0
-
-            def pre(_mod: Any, args: tuple[Any, ...], mask: Any = mask) -> tuple[Any, ...]:
-                x = args[0]
-                return (x * mask.to(device=x.device, dtype=x.dtype), *args[1:])
-
-            handles.append(ao.module.register_forward_pre_hook(pre))
-        yield
-    finally:
-        for h in handles:
-            h.remove()
+def _masked(outs: Sequence[AttentionOutput], by_block: dict[int, list[int]]) -> AbstractContextManager[None]:
+    masks = {}
+    for layer, heads in by_block.items():
+        ao = outs[layer]
+        masks[ao.module] = (ao.n_heads * ao.head_dim,
+                            [f for h in heads for f in range(h * ao.head_dim, (h + 1) * ao.head_dim)])
+    return zeroed_inputs(masks)
 
 
 @contextmanager
