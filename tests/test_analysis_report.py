@@ -103,6 +103,9 @@ def test_bad_results_are_refused_with_the_fix(results: dict[str, Path], tmp_path
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputFileError, match="distillation.json"):
         load_result(tmp_path / "empty")
+    copied = tmp_path / "distill_copy.json"  # a student's record, copied out of its folder
+    copied.write_text((results["distill"] / "distillation.json").read_text())
+    assert load_result(copied)["command"] == "distill"
     with pytest.raises(InputFileError, match="no analysis results"):
         write_report([], tmp_path / "r.html")
     out = tmp_path / "keep.html"

@@ -57,13 +57,19 @@ def load_result(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise InputFileError(f"{p}: not JSON ({e})") from None
     if not isinstance(data, dict):
         raise InputFileError(f"{p}: not an analysis result (a JSON object is expected)")
-    if p.name == "distillation.json" and "command" not in data:
+    if "command" not in data and data.get("format") == _distill_format():  # a student's distillation.json
         data = {**data, "command": "distill"}
     if data.get("command") not in COMMANDS:
         raise InputFileError(f"{p}: not an analysis result (its 'command' is {data.get('command')!r}; expected one "
                              f"of {', '.join(COMMANDS)})")
     data["_source"] = str(path)
     return data
+
+
+def _distill_format() -> str:
+    from .distill import DISTILL_FORMAT
+
+    return DISTILL_FORMAT
 
 
 # ---------------------------------------------------------------------------------------------
