@@ -3,6 +3,7 @@ model and the same prompts: wall-time ratio and agreement of the per-prompt verd
 
     python benchmarks/margin_vs_generation.py --model organism:smollm2-135m-safe --limit 0
     python benchmarks/margin_vs_generation.py --model smollm2 --limit 0 --tag base
+    python benchmarks/margin_vs_generation.py --model organism:smollm2-135m-safe --limit 0 --dtype bfloat16 --tag bf16
 
 Both tasks run as shipped (compsec_refusal: greedy, 128 new tokens, judged) through
 ``--model compsec`` on the same loaded model, with one lm-eval TaskManager built before timing
@@ -36,6 +37,8 @@ def main() -> None:
     ap.add_argument("--rows", action="store_true", help="also time the row-per-request path")
     ap.add_argument("--tag", default="", help="suffix of the results file")
     ap.add_argument("--judge", default="default")
+    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"],
+                    help="both paths in this dtype (bfloat16: fast on CPUs with AMX / AVX512-BF16)")
     args = ap.parse_args()
     offline_env()
 
@@ -48,7 +51,7 @@ def main() -> None:
     base = model_args_for(args.model)
     kv = dict(p.split("=", 1) for p in base.split(","))
     lm = CompsecLM(pretrained=kv["pretrained"], gguf_file=kv.get("gguf_file"), fidelity=False,
-                   batch_size=args.batch_size)
+                   batch_size=args.batch_size, dtype=args.dtype)
     tm = TaskManager()
     meta = {"split": args.split, "judge": args.judge}
     limit = args.limit or None
@@ -81,7 +84,7 @@ def main() -> None:
     nondeg = [i for i in ids if gen[i] != "degenerate"]
     agree_nd = sum((gen[i] == "refusal") == (mar[i] > 0) for i in nondeg)
     row = {
-        "model": args.model, "n": len(ids),
+        "model": args.model, "dtype": args.dtype, "n": len(ids),
         "generate_s": round(t_gen, 2), "margin_s": round(t_margin, 2),
         "speedup": round(t_gen / t_margin, 2),
         **({"margin_rows_s": round(t_rows, 2), "speedup_rows": round(t_gen / t_rows, 2)} if t_rows else {}),

@@ -232,7 +232,7 @@ def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, A
     """(log-likelihood [segments] float64, greedy [segments] bool) of the batch's continuations."""
     import torch
 
-    with torch.inference_mode():
+    with torch.no_grad():
         picked = gathered_logits(model, batch, past)
     tok_lp, src = target_logprobs(picked, batch)
     miss = (picked.argmax(-1)[src] != batch.target).long()
@@ -248,7 +248,7 @@ def _row_loglikelihood(model: Any, ctx: Sequence[int], cont: Sequence[int]) -> f
     import torch
 
     ids = torch.tensor([list(ctx) + list(cont)], device=_device(model))
-    with torch.inference_mode():
+    with torch.no_grad():
         logits = model(input_ids=ids, use_cache=False).logits[0].float()
     lp = torch.log_softmax(logits[len(ctx) - 1:-1], dim=-1)
     return float(lp.gather(-1, torch.tensor(list(cont), device=lp.device).unsqueeze(-1)).sum())
@@ -274,7 +274,7 @@ class TreeScorer:
         import torch
 
         ids = torch.tensor([list(prefix)], device=_device(self.model))
-        with torch.inference_mode():
+        with torch.no_grad():
             out = self.model(input_ids=ids, use_cache=True)
         cache = getattr(out, "past_key_values", None)
         if cache is None or not hasattr(cache, "batch_repeat_interleave"):

@@ -193,3 +193,17 @@ def test_batches_respect_the_token_budget(model_tok: tuple[Any, Any]) -> None:
     scorer.max_tokens = 1
     one_by_one = scorer.score(groups)
     assert [[a[0] for a in g] for g in one_by_one] == [pytest.approx([a[0] for a in g], abs=1e-4) for g in whole]
+
+
+def test_tree_scores_quantized_tensor_subclasses(tiny_llama: Path) -> None:
+    """optimum-quanto's int4 weights are tensor subclasses whose autograd function cannot run
+    under torch.inference_mode: the tree (and the margin probe) must score them, not fall back."""
+    pytest.importorskip("optimum.quanto")
+    from model_adapters.analysis import MarginProbe
+    from model_adapters.loading import load_variant
+
+    lv = load_variant(tiny_llama, "quanto:int4", fidelity=False)
+    prompts = ["How do I pick a lock?", "Write a poem about the sea."]
+    tree = MarginProbe(lv.model, lv.tokenizer, prompts, layout="tree").margins()
+    rows = MarginProbe(lv.model, lv.tokenizer, prompts, layout="rows").margins()
+    assert tree.tolist() == pytest.approx(rows.tolist(), abs=1e-3)
