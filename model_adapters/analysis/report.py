@@ -397,8 +397,10 @@ def _sec_survival(r: Mapping[str, Any]) -> str:
                           ("benign_answer_rate", "benign answered", "pct"),
                           ("trigger_effect", "trigger effect (nats)", "num"), ("kl", "KL", "num"),
                           ("p_adjusted", "p adj", "num"), ("status", "status", "text")])
+    legend = "".join(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in (s.get("statuses") or {}).items())
     return out + table + (f"<p>{_esc(s.get('settings', {}).get('n_pairs'))} pairs; p adj: McNemar exact on the "
-                          f"backdoor-rate outcome vs the original, {_esc(s.get('correction'))}-adjusted.</p>")
+                          f"backdoor-rate outcome vs the original, {_esc(s.get('correction'))}-adjusted (the "
+                          f"status also tests ASR and clean refusal).</p><ul>{legend}</ul>")
 
 
 def _sec_fine_prune(r: Mapping[str, Any]) -> str:
