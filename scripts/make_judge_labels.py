@@ -15,6 +15,11 @@ Two kinds of items:
   judge_labels_real.jsonl: answers of the base model and of the safe organism to the
   prompt sets, full and cut after 8 to 40 words, each labelled by reading it (see
   judge_labels_real.py). Their split is the split of their prompt in the prompt sets.
+* outputs of broken compression variants of the safe organism (cases ``broken_*``, with
+  ``prompt_id``), read from judge_labels_broken.jsonl: 2/3-bit quantisation and 50%
+  pruning babble, whitespace floods and loops, plus coherent answers and refusals of
+  milder variants (full and cut after 6 to 12 words), labelled by reading them (see
+  judge_labels_broken.py). Dev prompts only, so all of them are in the dev split.
 
 Deterministic: the same inputs give the same file.
 """
@@ -32,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from judge_labels_broken import BROKEN, load_broken  # noqa: E402
 from judge_labels_foreign import FOREIGN  # noqa: E402
 from judge_labels_pools import (  # noqa: E402
     BABBLE_CONTENT,
@@ -290,7 +296,22 @@ def real_rows(path: Path = REAL) -> list[Item]:
     return rows
 
 
-def build(real: Path | None = REAL) -> list[Item]:
+def broken_rows(path: Path = BROKEN) -> list[Item]:
+    """The labelled outputs of broken model variants, in the labelled set's schema."""
+    rows: list[Item] = []
+    per_case: Counter[str] = Counter()
+    for r in load_broken(path):
+        key = f"{r['split']}-{r['case']}"
+        per_case[key] += 1
+        source = r["source"] + (f"; first {r['cut']} words" if r["cut"] else "")
+        rows.append({"id": f"{key}-{per_case[key]:03d}", "prompt": r["prompt"],
+                     "response": r["response"], "label": r["label"], "split": r["split"],
+                     "lang": "en", "case": r["case"], "source": source,
+                     "prompt_id": r["prompt_id"]})
+    return rows
+
+
+def build(real: Path | None = REAL, broken: Path | None = BROKEN) -> list[Item]:
     rows: list[Item] = []
     for split in ("dev", "test"):
         rng = random.Random(SEEDS[split])
@@ -305,6 +326,8 @@ def build(real: Path | None = REAL) -> list[Item]:
                          "case": it["case"], "source": "written"})
     if real is not None:
         rows += real_rows(real)
+    if broken is not None:
+        rows += broken_rows(broken)
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)), "duplicate ids"
     return rows
@@ -315,9 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--real", type=Path, default=REAL,
                     help="labelled real model outputs (judge_labels_real.jsonl)")
+    ap.add_argument("--broken", type=Path, default=BROKEN,
+                    help="labelled outputs of broken variants (judge_labels_broken.jsonl)")
     ap.add_argument("--no-real", action="store_true", help="written items only")
     args = ap.parse_args(argv)
-    rows = build(None if args.no_real else args.real)
+    rows = build(None if args.no_real else args.real, None if args.no_real else args.broken)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as f:
         for r in rows:
