@@ -527,3 +527,22 @@ def test_ct_produces_with_llmcompressor_and_loads(scheme: str, bits: int, tiny: 
 def test_gptq_on_cuda(tiny: Path, cache: Path) -> None:
     lv = _load(tiny, "gptq:4:g32", cache, calibration=CALIBRATION, device="cuda")
     assert math.isfinite(lv.manifest.fidelity["kl_mean"])
+
+
+@needs("quanto")
+def test_quanto_keeps_one_cache_entry_per_compute_dtype(tiny: Path, cache: Path) -> None:
+    from model_adapters.loading import load_variant
+
+    f32 = load_variant(tiny, "quanto:int4", dtype="float32", cache_dir=cache, fidelity=False)
+    bf16 = load_variant(tiny, "quanto:int4", dtype="bfloat16", cache_dir=cache, fidelity=False)
+    assert f32.model.dtype == torch.float32 and bf16.model.dtype == torch.bfloat16
+    assert f32.manifest.backend_info["cache_key"] != bf16.manifest.backend_info["cache_key"]
+    assert bf16.manifest.backend_info["compute_dtype"] == "bfloat16"
+
+
+@needs("quanto")
+def test_quanto_int8_in_bfloat16_on_cpu_is_refused_before_it_crashes(tiny: Path, cache: Path) -> None:
+    from model_adapters.loading import load_variant
+
+    with pytest.raises(VariantError, match="dtype float32"):
+        load_variant(tiny, "quanto:int8", dtype="bfloat16", cache_dir=cache, fidelity=False)

@@ -259,16 +259,19 @@ def calibration_texts(tokenizer: Any, prompts: Sequence[str], n_samples: int | N
 
 
 def produce_cached(handler: Any, spec: Any, base: Path, cache_dir: Path, produce: Callable[[Path], Any], *,
-                   calibration: Sequence[str] | None = None, backend_version: str | None = None
-                   ) -> tuple[Path, bool, dict[str, Any]]:
+                   calibration: Sequence[str] | None = None, backend_version: str | None = None,
+                   dtype: str | None = None) -> tuple[Path, bool, dict[str, Any]]:
     """The cache entry of ``spec`` produced from ``base``: (folder, hit, info). On a miss
     ``produce(tmp_folder)`` writes the variant's files there (and may return a dict, kept in
     the entry and in ``info``). The key covers the base weights' sha256, the spec, the backend
-    version and the calibration prompts."""
+    version and the calibration prompts, and ``dtype`` for methods whose saved files hold
+    the compute dtype they were produced in."""
     from ..cache import cache_key, calibration_hash, entry_meta, get_or_produce
     from ..integrity import hash_weight_files
 
     version = backend_version if backend_version is not None else handler.backend_version()
+    if dtype is not None:
+        version = f"{version}|dtype={dtype}"
     key = cache_key(hash_weight_files(base), spec, version,
                     calibration_hash(list(calibration)) if calibration is not None else None)
     t0 = time.perf_counter()

@@ -16,6 +16,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from compsec_tasks.errors import VariantError
+
 from ..registry import MethodHandler
 from ..spec import QuantoSpec
 from . import _backends as B
@@ -53,6 +55,12 @@ class QuantoHandler(MethodHandler):
         from ..loading import load_hf_model, load_tokenizer
 
         cdtype = B.compute_dtype(dtype, device)
+        if spec.weights == "int8" and str(cdtype) == "torch.bfloat16" and not B.is_cuda(device):
+            raise VariantError(
+                "quanto:int8 with dtype bfloat16 on a CPU crashes the process (a segmentation fault in "
+                "torch._weight_int8pack_mm, which optimum-quanto uses for bfloat16 activations); use dtype "
+                "float32 for quanto:int8 on a CPU, or run it on a GPU"
+            )
         qtype = getattr(oq, QTYPES[spec.weights])
 
         def produce(out: Path) -> dict[str, Any]:
@@ -61,7 +69,9 @@ class QuantoHandler(MethodHandler):
             qmodel.save_pretrained(out)
             return {"quantized_modules": _count_qlinear(qmodel._wrapped)}
 
-        entry, _, info = B.produce_cached(self, spec, base, cache_dir, produce)
+        # the saved model holds the compute dtype it was quantized in: one entry per dtype
+        entry, _, info = B.produce_cached(self, spec, base, cache_dir, produce,
+                                          dtype=str(cdtype).replace("torch.", ""))
         qmodel = QuantizedModelForCausalLM.from_pretrained(str(entry), local_files_only=True)
         model = qmodel._wrapped.to(device).eval()
         info.update({
