@@ -22,6 +22,9 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 if want sensitivity; then
   compsec sensitivity --model "$SAFE" --limit 32 --quantize rtn:4:g64 --keep-n 3 --high rtn:8:g64 --low rtn:4:g64 \
     --out "$OUT/sensitivity.json" --plan-out "$OUT/plan.json"
+  # at equal or lower bytes than uniform RTN-4: the 6 most RTN-3-sensitive blocks at 8 bits, the rest at 3
+  compsec sensitivity --model "$SAFE" --limit 32 --quantize rtn:3:g64 --variant none --keep-n 6 --high rtn:8:g64 \
+    --low rtn:3:g64 --reference rtn:4:g64 --out "$OUT/sensitivity_budget.json" --plan-out "$OUT/plan_budget.json"
 fi
 if want heads; then
   compsec heads --model "$SAFE" --limit 32 --max-heads 40 --out "$OUT/heads.json"
@@ -46,7 +49,7 @@ if want fineprune; then
 fi
 
 results=()
-for f in sensitivity heads box_audit box_attack box_audit_attacked distill_safety distill_plain backdoor_survival fine_prune; do
+for f in sensitivity sensitivity_budget heads box_audit box_attack box_audit_attacked distill_safety distill_plain backdoor_survival fine_prune; do
   if [[ -f "$OUT/$f.json" ]]; then results+=("$OUT/$f.json"); fi
 done
 compsec analysis-report "${results[@]}" --out "$OUT/index.html" --title "compsec analyses: the model organisms"

@@ -196,7 +196,7 @@ def _heatmap(title: str, matrix: Sequence[Sequence[float | None]], *, row_label:
     cell = max(8, min(22, 600 // max(1, n_cols)))
     rh = max(6, min(16, 480 // max(1, n_rows)))
     L, T = 56, 36
-    W, H = L + cell * n_cols + 90, T + rh * n_rows + 40
+    W, H = max(L + cell * n_cols + 90, 8 * len(title) + 20), T + rh * n_rows + 40
     body = [f'<text x="{L}" y="20" class="ptitle">{_esc(title)}</text>']
     for i, row in enumerate(matrix):
         for j, v in enumerate(row):
@@ -352,8 +352,8 @@ def _sec_box_audit(r: Mapping[str, Any]) -> str:
     null = [v for v in (a.get("null") or []) if _num(v) is not None]
     labels = [f"null {i + 1}" for i in range(len(null))] + ["observed"]
     out = [_bars(f"fp vs {a.get('quantizer')} divergence against the in-box null", labels,
-                 {"mean |fp - quantized margin|": [*null, _num(a.get("divergence"))]},
-                 ylabel="divergence (nats)", cls="box-null")]
+                 {"null draw": [*null, None], "observed": [*([None] * len(null)), _num(a.get("divergence"))]},
+                 ylabel="mean |fp - quantized margin| (nats)", cls="box-null")]
     box = a.get("box")
     if box and box.get("total", {}).get("histogram"):
         hist = box["total"]["histogram"]
@@ -455,7 +455,7 @@ def render_report(results: Sequence[Mapping[str, Any]], title: str = "compsec an
     """The whole page: a timing table, then one section per result, in the given order."""
     from compsec_tasks.leaderboard.html import _CSS
 
-    timing = [{"analysis": r.get("command"), "model": _model_of(r), "source": r.get("_source", ""),
+    timing = [{"analysis": r.get("command"), "model": _model_of(r), "source": r.get("_link") or r.get("_source", ""),
                "seconds": _seconds(r), "created_at": r.get("created_at")} for r in results]
     parts = [f"<h1>{_esc(title)}</h1>",
              "<p class=\"meta\">Refusal margin: the log-odds that the answer opens with a refusal "
@@ -486,6 +486,8 @@ def write_report(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike
         raise InputFileError("no analysis results given: pass the JSON files the analysis commands wrote")
     results = [load_result(p) for p in paths]
     o = Path(out)
+    for r in results:  # name each result by its path from the report's folder
+        r["_link"] = os.path.relpath(Path(r["_source"]).resolve(), o.resolve().parent)
     if o.is_dir():
         raise OutputPathError(f"output path {out!r} is a directory; give a file path such as report.html")
     o.parent.mkdir(parents=True, exist_ok=True)
