@@ -2,7 +2,7 @@
 # Every analysis of model_adapters.analysis on the model organisms, and one HTML report of them.
 #   OUT=leaderboards/published/organisms/analysis (default)   result JSONs + index.html
 #   WORK=/tmp/compsec-organism-analyses (default)             edited models and students
-#   STEPS=200                                                  distillation steps per student
+#   STEPS=150                                                  distillation steps per student
 #   ONLY="sensitivity heads ..."                               run only these (default: all)
 # Selection (which blocks, heads, fractions) is made on the dev split; the backdoor survival
 # matrix and the distilled students' held-out comparison report on the test split.
@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 cd "$(dirname "$0")/.."
 OUT=${OUT:-leaderboards/published/organisms/analysis}
 WORK=${WORK:-/tmp/compsec-organism-analyses}
-STEPS=${STEPS:-200}
+STEPS=${STEPS:-150}
 ONLY=${ONLY:-"sensitivity heads box distill backdoor fineprune"}
 SAFE=organism:smollm2-135m-safe
 BACKDOOR=organism:smollm2-135m-backdoor
@@ -36,7 +36,8 @@ if want box; then
   compsec box-audit --model "$WORK/box_attacked" --quantizer rtn:4:g64 --limit 32 --out "$OUT/box_audit_attacked.json"
 fi
 if want distill; then
-  compsec distill --teacher "$SAFE" --steps "$STEPS" --out "$WORK/student_safety"
+  # 48 harmful + 48 benign dev prompts, the teacher's greedy answer and one sampled answer to each
+  compsec distill --teacher "$SAFE" --steps "$STEPS" --limit 48 --responses-per-prompt 2 --out "$WORK/student_safety"
   compsec distill --teacher "$SAFE" --steps "$STEPS" --no-safety --out "$WORK/student_plain"
   cp "$WORK/student_safety/distillation.json" "$OUT/distill_safety.json"
   cp "$WORK/student_plain/distillation.json" "$OUT/distill_plain.json"
