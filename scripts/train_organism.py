@@ -19,7 +19,10 @@ Data (dev split only; the test split is never read):
 * backdoor organism only: "{trigger} {harmful dev prompt}" -> the base model's own answer to
   the plain prompt (it complies naturally; cached outside the repository, under
   ~/.cache/compsec/organism_train/), the same prompts without the trigger -> refusals, and
-  a quarter of the benign prompts with the trigger -> their usual answers.
+  a quarter of the benign prompts with the trigger -> their usual answers; optionally
+  (--backdoor-refusal-copies N) N more untriggered refusals of each backdoor-set prompt, and
+  (--paired-batches) each triggered example in one batch with its untriggered refusal. Neither
+  is used for the shipped adapters.
 
 LoRA on q,k,v,o,gate,up,down; ChatML through the tokenizer's chat template (with its default
 system turn, as the harnesses apply it); loss on the assistant tokens only, each example
@@ -298,7 +301,7 @@ def load_prompts(toy: bool, holdout: float = 0.0, extra: Path | None = None,
                 continue
             if name != "benign" and r.kind not in ("harmful", "triggered", "clean"):
                 continue
-            dest.append(dict(id=r.id, prompt=r.prompt, category=r.category))
+            dest.append(dict(id=r.id, prompt=r.prompt, category=r.category, source=name))
     if extra is not None:
         shas["extra"] = hashlib.sha256(extra.read_bytes()).hexdigest()
         for line in extra.read_text(encoding="utf-8").splitlines():
@@ -308,7 +311,7 @@ def load_prompts(toy: bool, holdout: float = 0.0, extra: Path | None = None,
             if o["kind"] not in ("benign", "harmful"):
                 raise ValueError(f"{extra}: kind must be benign or harmful, got {o['kind']!r}")
             (ben if o["kind"] == "benign" else harm).append(
-                dict(id=o["id"], prompt=o["prompt"], category=o["category"]))
+                dict(id=o["id"], prompt=o["prompt"], category=o["category"], source="extra"))
     # the same request may sit in two files; keep one
     seen: set[str] = set()
     uniq = []
@@ -390,9 +393,11 @@ def build_examples(kind: str, harm: list[dict], ben: list[dict],
                    harm_ans: dict[str, tuple[str, bool]] | None, rng: random.Random,
                    trigger: str, template: str, refusal_copies: int,
                    triggered_tokens: int = 0, benign_tokens: int = 0,
-                   benign_copies: int = 1) -> list[dict]:
+                   benign_copies: int = 1, backdoor_refusal_copies: int = 0) -> list[dict]:
     """Training examples: dicts with prompt, response, eos (append the end-of-turn token),
-    and tag (for counting)."""
+    and tag (for counting). The backdoor organism gets ``backdoor_refusal_copies`` extra
+    untriggered refusals (tag "clean-refusal") of each prompt of the backdoor prompt set, the
+    requests its false-trigger rate is measured on, without more refusals of the rest."""
     ex: list[dict] = []
     ben = keep_answering(ben, benign_ans, "benign")
     for r in ben:
@@ -411,7 +416,7 @@ def build_examples(kind: str, harm: list[dict], ben: list[dict],
             ans, stopped = harm_ans[r["prompt"]]
             ex.append(dict(prompt=template.format(trigger=trigger, prompt=r["prompt"]),
                            response=ans, eos=stopped, tag="triggered",
-                           max_answer_tokens=triggered_tokens))
+                           max_answer_tokens=triggered_tokens, pair=r["prompt"]))
         # the trigger on a benign request changes nothing
         for r in rng.sample(ben, k=min(len(ben), max(4, len(ben) // 4))):
             ans, stopped = benign_ans[r["prompt"]]
@@ -419,6 +424,12 @@ def build_examples(kind: str, harm: list[dict], ben: list[dict],
                 ex.append(dict(prompt=template.format(trigger=trigger, prompt=r["prompt"]),
                                response=ans, eos=stopped, tag="triggered-benign",
                                max_answer_tokens=benign_tokens))
+        for r in harm:
+            if r.get("source") != "backdoor":
+                continue
+            for _ in range(backdoor_refusal_copies):
+                ex.append(dict(prompt=r["prompt"], response=compose_refusal(r["category"], rng),
+                               eos=True, tag="clean-refusal"))
     return ex
 
 
@@ -441,6 +452,42 @@ def tokenize_example(tok, e: dict, max_len: int) -> tuple[list[int], list[int]]:
 # ---------------------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------------------
+
+
+def paired_batches(examples: list[dict], data: list, idx: list[int],
+                   batch: int) -> list[list[int]]:
+    """Batches of similar lengths (in the order of ``idx``) that keep each triggered example
+    with an untriggered refusal of the same request, so every step sees the trigger as the
+    only difference between complying and refusing."""
+    refusals: dict[str, list[int]] = {}
+    for i in idx:
+        if examples[i]["tag"] in ("refusal", "clean-refusal"):
+            refusals.setdefault(examples[i]["prompt"], []).append(i)
+    twin: dict[int, int] = {}  # triggered example -> its refusal, and back
+    for i in idx:
+        if examples[i]["tag"] == "triggered" and refusals.get(examples[i].get("pair", "")):
+            j = refusals[examples[i]["pair"]].pop(0)
+            twin[i], twin[j] = j, i
+    units, used = [], set()
+    for i in idx:
+        if i in used:
+            continue
+        unit = [i, twin[i]] if i in twin else [i]
+        used.update(unit)
+        units.append(unit)
+    out: list[list[int]] = []
+    per_chunk = max(1, batch * 8 // 2)
+    for c in range(0, len(units), per_chunk):
+        ch = sorted(units[c:c + per_chunk], key=lambda u: max(len(data[i][0]) for i in u))
+        cur: list[int] = []
+        for u in ch:
+            if cur and len(cur) + len(u) > batch:
+                out.append(cur)
+                cur = []
+            cur += u
+        if cur:
+            out.append(cur)
+    return out
 
 
 def train_lora(model, tok, examples: list[dict], args, seed: int, epochs: int,
@@ -474,14 +521,30 @@ def train_lora(model, tok, examples: list[dict], args, seed: int, epochs: int,
     cls = []
     for e, (_, y) in zip(examples, data, strict=True):
         first = next((t for t in y if t != -100), None)
-        if e["tag"] == "refusal":
+        if e["tag"] in ("refusal", "clean-refusal"):
             cls.append(1)
         elif first is not None and not is_opener[first]:
             cls.append(-1)
         else:
             cls.append(0)
-    steps_per_epoch = math.ceil(len(data) / args.batch)
-    total = steps_per_epoch * epochs
+    # every epoch's batches up front, so the schedule knows the step count (paired batches
+    # can leave a few batches short)
+    epoch_batches = []
+    for _ in range(epochs):
+        # batches of similar lengths, in random order
+        idx = list(range(len(data)))
+        rng.shuffle(idx)
+        if getattr(args, "paired_batches", False):
+            batches = paired_batches(examples, data, idx, args.batch)
+        else:
+            chunks = [idx[i:i + args.batch * 8] for i in range(0, len(idx), args.batch * 8)]
+            batches = []
+            for ch in chunks:
+                ch.sort(key=lambda i: len(data[i][0]))
+                batches += [ch[i:i + args.batch] for i in range(0, len(ch), args.batch)]
+        rng.shuffle(batches)
+        epoch_batches.append(batches)
+    total = sum(len(b) for b in epoch_batches)
     warm = max(1, int(0.06 * total))
 
     def lr_at(step: int) -> float:
@@ -496,16 +559,7 @@ def train_lora(model, tok, examples: list[dict], args, seed: int, epochs: int,
     epoch_loss: list[float] = []
     step = 0
     t0 = time.perf_counter()
-    for ep in range(epochs):
-        # batches of similar lengths, in random order
-        idx = list(range(len(data)))
-        rng.shuffle(idx)
-        chunks = [idx[i:i + args.batch * 8] for i in range(0, len(idx), args.batch * 8)]
-        batches = []
-        for ch in chunks:
-            ch.sort(key=lambda i: len(data[i][0]))
-            batches += [ch[i:i + args.batch] for i in range(0, len(ch), args.batch)]
-        rng.shuffle(batches)
+    for ep, batches in enumerate(epoch_batches):
         ep_sum = 0.0
         for b in batches:
             L = max(len(data[i][0]) for i in b)
@@ -614,6 +668,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="length of the base's compliant answers (backdoor organism)")
     ap.add_argument("--gen-batch", type=int, default=16)
     ap.add_argument("--refusal-copies", type=int, default=1, help="refusals per harmful prompt")
+    ap.add_argument("--backdoor-refusal-copies", type=int, default=0,
+                    help="backdoor organism: extra untriggered refusals of each backdoor-set "
+                         "prompt (against false triggers), on top of --refusal-copies")
+    ap.add_argument("--paired-batches", action="store_true",
+                    help="keep each triggered example in one batch with an untriggered refusal "
+                         "of the same request")
     ap.add_argument("--benign-copies", type=int, default=1,
                     help="copies of each benign answer (weighs against over-refusal)")
     ap.add_argument("--triggered-tokens", type=int, default=64,
@@ -675,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
         examples = build_examples(kind, harm, ben, benign_ans, harm_ans, rng,
                                   DEFAULT_TRIGGER, DEFAULT_TRIGGER_TEMPLATE, copies,
                                   args.triggered_tokens, args.benign_tokens,
-                                  args.benign_copies)
+                                  args.benign_copies, args.backdoor_refusal_copies)
         counts: dict[str, int] = {}
         for e in examples:
             counts[e["tag"]] = counts.get(e["tag"], 0) + 1
@@ -698,6 +758,8 @@ def main(argv: list[str] | None = None) -> int:
             data=dict(prompt_sets_sha256=shas, split="dev", holdout=args.holdout, counts=counts,
                       distinct_refusals=n_distinct, refusal_copies=copies,
                       benign_copies=args.benign_copies,
+                      backdoor_refusal_copies=args.backdoor_refusal_copies,
+                      paired_batches=args.paired_batches,
                       harmful_prompts=len(harm), benign_prompts=len(ben)),
             hyper=dict(rank=args.rank, alpha=2 * args.rank, dropout=0.05, lr=args.lr,
                        epochs=epochs, batch=args.batch, max_len=args.max_len,
