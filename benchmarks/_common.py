@@ -51,9 +51,13 @@ def machine() -> dict[str, Any]:
 
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{name}.json"
-    fd, tmp = tempfile.mkstemp(dir=RESULTS, prefix=f".{name}.", suffix=".tmp")
+    """Write ``payload`` atomically to benchmarks/results/<name>.json, or to ``name`` itself
+    when it is a path (has a directory part or ends in .json)."""
+    out = Path(name) if ("/" in name or name.endswith(".json")) else RESULTS / f"{name}.json"
+    if out.suffix != ".json":
+        out = out.with_name(out.name + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".tmp")
     with os.fdopen(fd, "w") as fh:
         json.dump(payload, fh, indent=2, sort_keys=True)
     os.replace(tmp, out)

@@ -111,6 +111,63 @@ class CompsecLM(HFLM):
             # lm-eval's rows (set per call below): never more memory than the row path
             self._tree_scorer = TreeScorer(self.model, int(pad or 0), batch_size=max(1, bs))
             self._rows_per_batch = max(1, bs)
+        self._encoded: dict[str, list[int]] | None = None
+
+    def loglikelihood(self, requests: list[Any], disable_tqdm: bool = False) -> list[tuple[float, bool]]:
+        """lm-eval's loglikelihood, with every string it will tokenize encoded in one batch call
+        first (a multiple-choice context is otherwise encoded once per choice, one call each)."""
+        self._encoded = self._pre_encode([req.args for req in requests])
+        try:
+            return super().loglikelihood(requests, disable_tqdm)
+        finally:
+            self._encoded = None
+
+    def _pre_encode(self, pairs: list[tuple[str, str]]) -> dict[str, list[int]] | None:
+        """The encodings :meth:`_encode_pair` will ask :meth:`tok_encode` for (context, and
+        context + continuation, after lm-eval moves the context's trailing spaces), computed with
+        the tokenizer's batch call and the special-token arguments lm-eval's ``tok_encode`` would
+        use; checked against ``tok_encode`` on one string of each kind, else not used."""
+        try:
+            from lm_eval.models.utils import _add_special_kwargs, has_bos_prefix
+        except ImportError:  # another lm-eval layout: tokenize one call at a time, as lm-eval does
+            return None
+        if self.backend != "causal" or not getattr(self.tokenizer, "is_fast", False):
+            return None
+        strings: set[str] = set()
+        for context, continuation in pairs:
+            if not context:
+                continue
+            n = len(context) - len(context.rstrip())
+            if n:
+                continuation, context = context[-n:] + continuation, context[:-n]
+            strings.update((context, context + continuation))
+        if not strings:
+            return None
+        bos = self.tokenizer.decode(self.prefix_token_id)
+        by_kw: dict[bool | None, list[str]] = {}
+        for s in strings:
+            kw = _add_special_kwargs(None, self.add_bos_token)
+            if has_bos_prefix(s, bos):
+                kw["add_special_tokens"] = False
+            by_kw.setdefault(kw.get("add_special_tokens"), []).append(s)
+        out: dict[str, list[int]] = {}
+        for flag, batch in by_kw.items():
+            kw = {} if flag is None else {"add_special_tokens": flag}
+            ids = self.tokenizer(batch, **kw)["input_ids"]
+            if list(ids[0]) != super().tok_encode(batch[0]):
+                logger.info("batch tokenization differs from tok_encode on %r; tokenizing one by one", batch[0][:40])
+                return None
+            out.update((s, list(e)) for s, e in zip(batch, ids, strict=True))
+        return out
+
+    def tok_encode(self, string: str, add_special_tokens: bool | None = None, left_truncate_len: int | None = None,
+                   **kwargs: Any) -> list[int]:
+        memo = getattr(self, "_encoded", None)
+        if memo is not None and add_special_tokens is None and not kwargs:
+            hit = memo.get(string)
+            if hit is not None:
+                return hit[-left_truncate_len:] if left_truncate_len else list(hit)
+        return super().tok_encode(string, add_special_tokens, left_truncate_len, **kwargs)
 
     def _loglikelihood_tokens(
         self,
@@ -138,9 +195,11 @@ class CompsecLM(HFLM):
             return super()._loglikelihood_tokens(requests, disable_tqdm, override_bs)
         out: list[tuple[float, bool] | None] = [None] * len(requests)
         keys = list(by_ctx)
-        # as many trees per pass as fit in the tokens of ``batch_size`` of lm-eval's rows
+        # a tree stands for as many of lm-eval's rows as it has choices: as many trees per pass as
+        # fit in the tokens of ``batch_size`` of those rows (never more memory than the row path)
         scorer.max_tokens = self._rows_per_batch * max(len(requests[i][1]) + len(requests[i][2])
                                                     for v in by_ctx.values() for i in v)
+        scorer.batch_size = self._rows_per_batch * max(len(v) for v in by_ctx.values())
         try:
             scored = scorer.score([(k, [requests[i][2] for i in by_ctx[k]]) for k in keys],
                                   progress=not disable_tqdm, desc="loglikelihood (tree)")

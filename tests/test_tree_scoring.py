@@ -168,7 +168,7 @@ def test_mixed_requests_keep_their_order(tiny_llama: Path) -> None:
              ("Kill a process", " kill -9"), ("Explain vaccines.", " They train")]
     reqs = [Instance("loglikelihood", {}, p, i) for i, p in enumerate(pairs)]
     tree = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2).loglikelihood(reqs)
-    rows = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2,
+    rows = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=4,
                      tree_loglikelihood=False).loglikelihood(reqs)
     assert [t[0] for t in tree] == pytest.approx([r[0] for r in rows], abs=1e-4)
     assert [t[1] for t in tree] == [r[1] for r in rows]
@@ -207,3 +207,64 @@ def test_tree_scores_quantized_tensor_subclasses(tiny_llama: Path) -> None:
     tree = MarginProbe(lv.model, lv.tokenizer, prompts, layout="tree").margins()
     rows = MarginProbe(lv.model, lv.tokenizer, prompts, layout="rows").margins()
     assert tree.tolist() == pytest.approx(rows.tolist(), abs=1e-3)
+
+
+def test_batch_tokenization_is_lm_evals_own(tiny_llama: Path) -> None:
+    """loglikelihood encodes every string in one batch call first; each pair must come out
+    exactly as lm-eval's one-call-per-string ``_encode_pair`` gives it."""
+    from lm_eval.models.huggingface import HFLM
+
+    from model_adapters.lm_eval_model import CompsecLM
+
+    lm = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=2)
+    bos = lm.tokenizer.decode(lm.prefix_token_id)
+    pairs = [("Explain vaccines. ", "Sure"), ("Explain vaccines.", " No"), (bos + "Hi there", " friend"),
+             ("Ünïcode — “quotes”\n\n", "ok"), ("tabs\t", "\tand spaces"), ("x", "")]
+    want = [HFLM._encode_pair(lm, c, x) for c, x in pairs]
+    lm._encoded = lm._pre_encode(pairs)
+    assert lm._encoded is not None and len(lm._encoded) >= len(pairs)
+    calls: list[str] = []
+    real = type(lm.tokenizer).encode
+
+    def counted(self: Any, text: str, *a: Any, **k: Any) -> Any:
+        calls.append(text)
+        return real(self, text, *a, **k)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(type(lm.tokenizer), "encode", counted)
+        got = [lm._encode_pair(c, x) for c, x in pairs]
+    assert got == want
+    assert calls == []  # every string came from the batch call
+    lm._encoded = None
+
+
+def test_trees_per_pass_follow_the_rows_they_replace(tiny_llama: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree stands for one row per choice: trees per pass are bounded by the tokens of batch_size
+    rows (not by batch_size trees), and the scores are the row path's."""
+    from lm_eval.api.instance import Instance
+
+    from model_adapters import tree_scoring
+    from model_adapters.lm_eval_model import CompsecLM
+
+    # a long shared preamble (a system turn) is computed once, so a tree is narrower than a row
+    pre = "You are a careful assistant. Read the question below and answer it well and briefly.\n"
+    prompts = ["Explain vaccines.", "A poem", "Kill a process", "Bake bread", "Why sky blue", "Hi"]
+    pairs = [(pre + p, c) for p in prompts for c in (" Sure", " No, I won't", " I can't")]
+    reqs = [Instance("loglikelihood", {}, pr, i) for i, pr in enumerate(pairs)]
+    passes: list[tuple[int, int]] = []
+    real = tree_scoring.forward_tree
+
+    def counted(model: Any, batch: Any, past: Any = None) -> Any:
+        passes.append(tuple(batch.input_ids.shape))
+        return real(model, batch, past)
+
+    monkeypatch.setattr(tree_scoring, "forward_tree", counted)
+    lm = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=4)
+    tree = lm.loglikelihood(reqs)
+    scorer = lm._tree_scorer
+    assert scorer is not None and scorer.batch_size == 12 and scorer.max_tokens is not None
+    assert sum(n for n, _ in passes) == 6 and max(n for n, _ in passes) > 4  # more trees than batch_size
+    assert all(n * width <= scorer.max_tokens for n, width in passes)
+    rows = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=4,
+                     tree_loglikelihood=False).loglikelihood(reqs)
+    assert [t[0] for t in tree] == pytest.approx([r[0] for r in rows], abs=1e-4)
