@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,6 +249,47 @@ def _check_saved_fidelity(info: Mapping[str, Any], fidelity: Mapping[str, Any], 
     _write_json_atomic(fpath, fidelity)
 
 
+# The base's probe-set reference, kept for the next variant of the same base (a leaderboard loads a
+# dozen variants of one base in a row; each would load the base again and score the probe prompts
+# again). Keyed by everything the reference depends on: the base's files (path, sizes, mtimes and
+# weight sha256s), the device and the probe prompts. About 60 MB per SmolLM2-size entry.
+_REFERENCES: OrderedDict[tuple[Any, ...], fid.Reference] = OrderedDict()
+_REFERENCES_KEPT = 2
+
+
+def _files_state(path: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        st = f.stat()
+        out.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _base_reference(base_path: Path, base_files: Mapping[str, str], device: str, base_ref: str,
+                    probe_prompts: Sequence[str] | None) -> fid.Reference:
+    """The base model's :class:`~model_adapters.fidelity.Reference` (float32), computed once per
+    base, device and probe set and reused while the base's files are unchanged."""
+    path = Path(base_path).resolve()
+    key = (str(path), _files_state(path), tuple(sorted(base_files.items())), str(device),
+           None if probe_prompts is None else fid._prompts_sha256(probe_prompts))
+    hit = _REFERENCES.get(key)
+    if hit is not None:
+        _REFERENCES.move_to_end(key)
+        logger.info("probe-prompt scores of the base model %s reused", base_ref)
+        return hit
+    logger.info("scoring the probe prompts with the base model %s", base_ref)
+    base_model = load_hf_model(base_path, dtype="float32", device=device)
+    base_tok = load_tokenizer(base_path)
+    ref = fid.reference(base_model, base_tok, probe_prompts)
+    _free(base_model)
+    del base_model
+    _REFERENCES[key] = ref
+    while len(_REFERENCES) > _REFERENCES_KEPT:
+        _REFERENCES.popitem(last=False)
+    return ref
+
+
 def _measure_fidelity(ref: fid.Reference, model: Any, tokenizer: Any, spec: VariantSpec, *,
                       require: bool) -> tuple[dict[str, Any] | None, str | None]:
     """(fidelity, note): the comparison with the base, or None and the reason it is undefined
@@ -328,12 +370,7 @@ def load_variant(
     # the reference is the base in float32; the original in float32 is its own reference
     self_reference = spec.method == OriginalSpec.method and dtype == "float32"
     if fidelity and not self_reference:
-        logger.info("scoring the probe prompts with the base model %s", base_ref)
-        base_model = load_hf_model(base_path, dtype="float32", device=device)
-        base_tok = load_tokenizer(base_path)
-        ref = fid.reference(base_model, base_tok, probe_prompts)
-        _free(base_model)
-        del base_model
+        ref = _base_reference(Path(base_path), base_files, device, base_ref, probe_prompts)
 
     logger.info("loading variant %s of %s", spec.to_string(), base_ref)
     model, tokenizer, info = handler.load(spec, base_path, dtype=dtype, device=device, calibration=calib,

@@ -94,6 +94,11 @@ class SynthRunner(LeaderboardRunner):
         synth.write_lm_eval_run(out_dir, {task: _tasks_for(lm.spec)[task]}, manifest=lm.compsec_manifest,
                                 judge=self.recipe.judge, max_gen_toks=self.recipe.generation.max_gen_toks)
 
+    def evaluate_tasks(self, lm: Any, tasks: Any, out_dirs: Any, done: Any) -> None:
+        for task in tasks:
+            self.evaluate_task(lm, task, out_dirs[task])
+            done(task)
+
 
 def synthetic_leaderboard(tmp: Path, recipe: dict[str, Any] | None = None, **kw: Any) -> Any:
     """Run the synthetic recipe with the stand-in runner and publish it into ``tmp/out``."""

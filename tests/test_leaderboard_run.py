@@ -33,10 +33,21 @@ def _recipe(model: Path) -> Recipe:
 @pytest.fixture(scope="module")
 def real_run(tiny_llama: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     pytest.importorskip("lm_eval")
+    from model_adapters.lm_eval_model import CompsecLM
+
     tmp = tmp_path_factory.mktemp("lb_real")
+    real = CompsecLM.generate_until
+    calls: list[set[str]] = []
+
+    def counted(self: Any, requests: Any, *a: Any, **k: Any) -> Any:
+        calls.append({r.task_name for r in requests})
+        return real(self, requests, *a, **k)
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COMPSEC_CACHE_DIR", str(tmp / "cache"))
+        mp.setattr(CompsecLM, "generate_until", counted)
         report = run_recipe(_recipe(tiny_llama), out=tmp / "out", progress=False)
+    report.generate_calls = calls
     return tmp / "out", report
 
 
@@ -45,6 +56,9 @@ def test_real_run_publishes_every_output(real_run: tuple[Path, Any]) -> None:
     out, report = real_run
     assert len(report.evaluated) == 4 and report.task_evaluations == 16
     assert list(report.failed) == ["tiny/awq-nope-307babfd65"]
+    # a variant's tasks go through one lm-eval call: the prompts of its three generation tasks in one
+    # generate_until call, not one call per task
+    assert report.generate_calls == [{"compsec_refusal", "compsec_overrefusal", "compsec_backdoor"}] * 4
     lb = load_leaderboard(out)
     rows = {r["label"]: r for r in lb["rows"]}
     assert list(rows) == ["original", XSS, "rtn:2:g32", "prune:magnitude:0.5", "awq:/nope"]

@@ -507,3 +507,39 @@ def test_cli_manifest_and_verify(model_copy: Path, tmp_path: Path, capsys: pytes
     r = subprocess.run([sys.executable, "-m", "compsec_tasks.variants_cli", "verify", str(model_copy),
                         "--manifest", str(mpath)], capture_output=True, text=True)
     assert r.returncode == 1 and good in r.stderr and bad in r.stderr
+
+
+def test_base_reference_is_scored_once_per_base(model_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variants of one base reuse the base's probe-set scores; a changed base file scores again, and a
+    reused reference gives exactly the fidelity a fresh one gives."""
+    from model_adapters import fidelity as fid
+    from model_adapters import loading
+
+    calls: list[int] = []
+    real = fid.reference
+
+    def counted(*a: Any, **k: Any) -> Any:
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(fid, "reference", counted)
+    monkeypatch.setattr(loading, "_REFERENCES", type(loading._REFERENCES)())
+    first = load_variant(model_copy, "rtn:4:g16").manifest.fidelity
+    again = load_variant(model_copy, "rtn:4:g16").manifest.fidelity
+    other = load_variant(model_copy, "rtn:2:g16").manifest.fidelity
+    assert len(calls) == 1
+    assert first is not None and again is not None and other is not None
+    assert again["kl_mean"] == first["kl_mean"] and other["kl_mean"] > first["kl_mean"]
+    # another probe set is another reference
+    load_variant(model_copy, "rtn:4:g16", probe_prompts=["Hello there", "What is two plus two?"])
+    assert len(calls) == 2
+    # the base's weights change: its scores are computed again, and the fidelity follows the new base
+    w = model_copy / "model.safetensors"
+    from safetensors.torch import load_file, save_file
+
+    tensors = load_file(w)
+    name = next(n for n in tensors if n.endswith("mlp.down_proj.weight"))
+    tensors[name] = tensors[name] * 0.5
+    save_file(tensors, w, metadata={"format": "pt"})
+    changed = load_variant(model_copy, "rtn:4:g16").manifest.fidelity
+    assert len(calls) == 3 and changed is not None and changed["kl_mean"] != first["kl_mean"]

@@ -45,7 +45,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +252,20 @@ def run_is_complete(run_dir: Path, eval_hash: str, spec: str, tasks: Sequence[st
     return True, ""
 
 
+# the parts of lm-eval's results keyed by task (or group) name
+_PER_TASK_KEYS = ("results", "groups", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better",
+                  "n-samples")
+
+
+def _task_slice(res: Mapping[str, Any], task: str) -> dict[str, Any]:
+    """lm-eval's results of a multi-task call, cut down to what a call with ``task`` alone gives."""
+    out = {k: v for k, v in res.items() if k not in _PER_TASK_KEYS}
+    for k in _PER_TASK_KEYS:
+        if isinstance(res.get(k), Mapping):
+            out[k] = {t: v for t, v in res[k].items() if t == task}
+    return out
+
+
 def _task_done(task_dir: Path, eval_hash: str, spec: str, task: str) -> bool:
     data = _read_json(task_dir / TASK_MARKER)
     if not isinstance(data, dict):
@@ -367,6 +381,13 @@ class LeaderboardRunner:
 
     def evaluate_task(self, lm: Any, task: str, out_dir: Path) -> None:
         """One task through ``lm_eval.simple_evaluate``; lm-eval's files go under ``out_dir``."""
+        self.evaluate_tasks(lm, [task], {task: out_dir}, lambda _task: None)
+
+    def evaluate_tasks(self, lm: Any, tasks: Sequence[str], out_dirs: Mapping[str, Path],
+                       done: Callable[[str], None]) -> None:
+        """``tasks`` through one ``lm_eval.simple_evaluate`` call, so the generation requests of
+        every task go to the model in the same batches; then each task's files, as lm-eval writes
+        them for a task run alone, under ``out_dirs[task]``, calling ``done(task)`` after each."""
         import lm_eval
         from lm_eval.loggers import EvaluationTracker
 
@@ -377,25 +398,30 @@ class LeaderboardRunner:
             from .. import tasks_path
 
             self._tm = TaskManager(include_path=tasks_path())
-        tracker = EvaluationTracker(output_path=str(out_dir))
+        tracker = EvaluationTracker(output_path=str(out_dirs[tasks[0]]))
         res = lm_eval.simple_evaluate(
-            model=lm, tasks=[task], apply_chat_template=True, log_samples=True, limit=r.limit,
+            model=lm, tasks=list(tasks), apply_chat_template=True, log_samples=True, limit=r.limit,
             metadata=r.task_metadata(), gen_kwargs=f"max_gen_toks={r.generation.max_gen_toks}",
             task_manager=self._tm, evaluation_tracker=tracker,
             random_seed=r.seeds[0], numpy_random_seed=r.seeds[1], torch_random_seed=r.seeds[2],
             fewshot_random_seed=r.seeds[3],
         )
         if res is None:
-            raise CompsecError(f"lm-eval returned no results for {task}")
+            raise CompsecError(f"lm-eval returned no results for {', '.join(tasks)}")
         samples = res.pop("samples")
         if hasattr(lm, "get_model_info"):
             info = lm.get_model_info()
             if isinstance(info, dict) and "compsec_manifest" in info:
                 res.setdefault("config", {}).setdefault("compsec_manifest", info["compsec_manifest"])
         tracker.general_config_tracker.model_name_sanitized = "lm_eval"
-        tracker.save_results_aggregated(results=res, samples=samples)
-        for name in res.get("configs", {}):
-            tracker.save_results_samples(task_name=name, samples=samples[name])
+        for task in tasks:
+            one = _task_slice(res, task)
+            if task not in one.get("configs", {}):
+                raise CompsecError(f"lm-eval returned no results for {task}")
+            tracker.output_path = str(out_dirs[task])
+            tracker.save_results_aggregated(results=one, samples={task: samples[task]})
+            tracker.save_results_samples(task_name=task, samples=samples[task])
+            done(task)
 
     # -- driving ----------------------------------------------------------------------
 
@@ -462,27 +488,39 @@ class LeaderboardRunner:
                 logger.error("%s: failed to load: %s", key, _error_text(exc))
                 return f"failed to load {target.spec!r} of {base.model!r}: {_error_text(exc)}"
             manifest = _manifest_dict(getattr(lm, "compsec_manifest", None))
-            for task in tqdm(todo, desc=target.label[:40], unit="task", leave=False, disable=not self.progress):
-                tmp = Path(tempfile.mkdtemp(dir=self._mkdir(partial), prefix=f".{task}-"))
-                try:
-                    t1 = time.perf_counter()
-                    self.evaluate_task(lm, task, tmp)
-                    _results_file(tmp)  # exactly one results file
-                    files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-                    write_json_atomic(tmp / TASK_MARKER, {
-                        "recipe_hash": ehash, "variant": target.spec, "task": task, "files": files,
-                        "duration_s": round(time.perf_counter() - t1, 3), "completed_at": _now(),
-                    })
-                    _replace_dir(tmp, partial / task)
-                except Exception as exc:  # noqa: BLE001 - a failing task fails this row only
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    logger.error("%s: task %s failed: %s", key, task, _error_text(exc))
-                    return f"task {task} failed on {target.spec!r}: {_error_text(exc)}"
-                except BaseException:
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    raise
+            tmps: dict[str, Path] = {}
+            t1 = time.perf_counter()
+            bar = tqdm(total=len(todo), desc=target.label[:40], unit="task", leave=False, disable=not self.progress)
+
+            def finished(task: str) -> None:
+                tmp = tmps[task]
+                _results_file(tmp)  # exactly one results file
+                files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+                write_json_atomic(tmp / TASK_MARKER, {
+                    "recipe_hash": ehash, "variant": target.spec, "task": task, "files": files,
+                    "evaluated_with": list(todo),
+                    "duration_s": round(time.perf_counter() - t1, 3), "completed_at": _now(),
+                })
+                _replace_dir(tmp, partial / task)
                 report.task_evaluations += 1
                 st.bump(st.task_evaluations, f"{key}/{task}")
+                bar.update(1)
+
+            try:
+                for task in todo:
+                    tmps[task] = Path(tempfile.mkdtemp(dir=self._mkdir(partial), prefix=f".{task}-"))
+                if todo:
+                    self.evaluate_tasks(lm, todo, tmps, finished)
+                missing = [t for t in todo if not _task_done(partial / t, ehash, target.spec, t)]
+                if missing:
+                    raise CompsecError(f"no results were written for {', '.join(missing)}")
+            except Exception as exc:  # noqa: BLE001 - a failing task fails this row only
+                logger.error("%s: task(s) %s failed: %s", key, ", ".join(todo), _error_text(exc))
+                return f"task(s) {', '.join(todo)} failed on {target.spec!r}: {_error_text(exc)}"
+            finally:
+                bar.close()
+                for tmp in tmps.values():
+                    shutil.rmtree(tmp, ignore_errors=True)
         finally:
             if lm is not None:
                 del lm
