@@ -655,11 +655,13 @@ class PruneSpec(VariantSpec):
     sparsity: float
     pattern: str | None = None
     seed: int = 0
+    n_samples: int | None = None  # wanda: calibration prompts used (None: all of them)
 
     CRITERIA: ClassVar[tuple[str, ...]] = ("magnitude", "wanda", "random")
     method: ClassVar[str] = "prune"
-    grammar: ClassVar[str] = "prune:magnitude|wanda|random:<sparsity>[:<N>of<M>][:s<seed>]"
-    examples: ClassVar[tuple[str, ...]] = ("prune:magnitude:0.3", "prune:wanda:0.5:2of4", "prune:random:0.2:s1")
+    grammar: ClassVar[str] = "prune:magnitude|wanda|random:<sparsity>[:<N>of<M>][:s<seed>][:n<samples> (wanda)]"
+    examples: ClassVar[tuple[str, ...]] = ("prune:magnitude:0.3", "prune:wanda:0.5:2of4", "prune:random:0.2:s1",
+                                           "prune:wanda:0.5:n128")
     description: ClassVar[str] = "magnitude / Wanda / random pruning, unstructured or N:M (torch)"
 
     def validate(self) -> None:
@@ -684,6 +686,11 @@ class PruneSpec(VariantSpec):
             object.__setattr__(self, "sparsity", 1 - n / m)
         if not _is_int(self.seed) or self.seed < 0:
             raise self.error(f"seed must be a non-negative integer, got {self.seed!r}")
+        if self.n_samples is not None:
+            if not _is_int(self.n_samples) or self.n_samples < 1:
+                raise self.error(f"n_samples must be a positive integer, got {self.n_samples!r}")
+            if self.criterion != "wanda":
+                raise self.error(f"n_samples counts calibration prompts, which only wanda uses, not {self.criterion}")
 
     @property
     def n_m(self) -> tuple[int, int] | None:
@@ -716,16 +723,20 @@ class PruneSpec(VariantSpec):
             raise _fail(cls, text, f"sparsity must be a number in (0, 1) such as 0.5, got {raw!r}") from None
         if not 0.0 < sparsity < 1.0:
             raise _fail(cls, text, f"sparsity must be strictly between 0 and 1, got {raw!r}")
-        pattern, seed = None, 0
+        pattern, seed, n_samples = None, 0, None
         for tok in tokens[2:]:
             t = tok.lower()
             if _PATTERN_RE.match(t) and pattern is None:
                 pattern = t
             elif t.startswith("s") and _INT_RE.match(t[1:]):
                 seed = int(t[1:])
+            elif t.startswith("n") and _INT_RE.match(t[1:]) and n_samples is None:
+                if crit != "wanda":
+                    raise _fail(cls, text, f"{tok!r}: only wanda uses calibration prompts")
+                n_samples = int(t[1:])
             else:
-                raise _fail(cls, text, f"unknown option {tok!r} (expected <N>of<M> or s<seed>)")
-        return cls(crit, sparsity, pattern, seed)
+                raise _fail(cls, text, f"unknown option {tok!r} (expected <N>of<M>, s<seed> or, for wanda, n<samples>)")
+        return cls(crit, sparsity, pattern, seed, n_samples)
 
     def args(self) -> list[str]:
         out = [self.criterion, repr(float(self.sparsity))]
@@ -733,6 +744,8 @@ class PruneSpec(VariantSpec):
             out.append(self.pattern)
         if self.seed:
             out.append(f"s{self.seed}")
+        if self.n_samples is not None:
+            out.append(f"n{self.n_samples}")
         return out
 
 

@@ -180,7 +180,8 @@ def test_prune_through_load_variant_records_sparsity(tiny_llama: Path) -> None:
     m = lv.manifest
     assert m.sparsity == pytest.approx(0.5)
     assert m.calibration is not None and m.calibration["n_prompts"] > 100
-    assert m.spec == {"method": "prune", "criterion": "wanda", "sparsity": 0.5, "pattern": "2of4", "seed": 0}
+    assert m.spec == {"method": "prune", "criterion": "wanda", "sparsity": 0.5, "pattern": "2of4", "seed": 0,
+                      "n_samples": None}
     assert m.fidelity is not None and m.fidelity["kl_mean"] > 0
     lv = load_variant(tiny_llama, "prune:magnitude:0.3", fidelity=False)
     assert lv.manifest.sparsity == pytest.approx(0.3, abs=0.01) and lv.manifest.calibration is None
@@ -197,3 +198,59 @@ def test_wanda_hooks_ignore_padding(tiny_llama: Path) -> None:
     for name, v in together.items():
         expected = (apart_a[name] ** 2 + apart_b[name] ** 2).sqrt()
         assert torch.allclose(v, expected, rtol=1e-3, atol=1e-5), name
+
+
+@pytest.mark.parametrize("criterion", ["magnitude", "wanda"])
+def test_prune_mask_drops_exactly_the_lowest_scores_ties_included(criterion: str) -> None:
+    """The mask drops k scores per row (wanda) or per layer (magnitude), all of them no higher
+    than any kept one; equal scores at the cut (zeros of an already pruned layer, repeated values)
+    still give exactly k."""
+    from model_adapters.methods.prune import _prune_mask
+
+    g = torch.Generator().manual_seed(3)
+    score = torch.randint(0, 5, (12, 40), generator=g).float()  # many ties
+    score[0] = 0.0  # a row of equal scores
+    mask = _prune_mask(score, 0.5, criterion, None, g)
+    if criterion == "wanda":
+        assert mask.sum(dim=1).tolist() == [20] * 12
+        for row, m in zip(score, mask, strict=True):
+            assert row[m].max() <= row[~m].min()
+    else:
+        assert int(mask.sum()) == 240
+        assert score[mask].max() <= score[~mask].min()
+    # on distinct scores it is the same set topk picks
+    dist = torch.rand(12, 40, generator=g)
+    mask = _prune_mask(dist, 0.3, criterion, None, g)
+    if criterion == "wanda":
+        want = torch.zeros_like(mask).scatter_(1, torch.topk(dist, 12, dim=1, largest=False).indices, True)
+    else:
+        want = torch.zeros(480, dtype=torch.bool)
+        want[torch.topk(dist.flatten(), 144, largest=False).indices] = True
+        want = want.reshape(12, 40)
+    assert torch.equal(mask, want)
+
+
+def test_wanda_calibrates_on_n_prompts_spread_over_the_set(tiny_llama: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prune:wanda:<s>:n<k> scores with k calibration prompts taken evenly from the whole set (the
+    default set lists harmful prompts, then benign: both kinds are in the sample)."""
+    from model_adapters.loading import calibration_prompts
+    from model_adapters.methods import _backends, prune
+
+    seen: list[list[str]] = []
+    real = prune.collect_input_norms
+
+    def spy(model: Any, tok: Any, prompts: Any, *a: Any, **k: Any) -> Any:
+        seen.append(list(prompts))
+        return real(model, tok, prompts, *a, **k)
+
+    monkeypatch.setattr(prune, "collect_input_norms", spy)
+    lv = load_variant(tiny_llama, "prune:wanda:0.5:n8", fidelity=False)
+    assert lv.manifest.backend_info["calibration_prompts"] == 8 and len(seen[0]) == 8
+    every = calibration_prompts()
+    assert seen[0] == _backends.spread(every, 8) and seen[0][0] == every[0]
+    from compsec_tasks import promptsets
+
+    benign = {r.prompt for r in promptsets.load("benign").select(split="dev")}
+    assert 0 < sum(p in benign for p in seen[0]) < 8
+    assert lv.manifest.sparsity == pytest.approx(0.5, abs=0.01)
+    assert _backends.spread(list(range(10)), 4) == [0, 2, 5, 7] and _backends.spread([1, 2], 5) == [1, 2]

@@ -72,6 +72,8 @@ GOOD: list[tuple[str, VariantSpec, str]] = [
     ("prune:random:2of4", PruneSpec("random", 0.5, "2of4"), "prune:random:0.5:2of4"),
     ("prune:random:0.2:s7", PruneSpec("random", 0.2, seed=7), "prune:random:0.2:s7"),
     ("prune:magnitude:0.75:1of4", PruneSpec("magnitude", 0.75, "1of4"), "prune:magnitude:0.75:1of4"),
+    ("prune:wanda:0.5:n128", PruneSpec("wanda", 0.5, n_samples=128), "prune:wanda:0.5:n128"),
+    ("prune:wanda:2of4:N64:s2", PruneSpec("wanda", 0.5, "2of4", 2, 64), "prune:wanda:0.5:2of4:s2:n64"),
     ("distilled:/models/student", DistilledSpec("/models/student"), "distilled:/models/student"),
 ]
 
@@ -140,6 +142,8 @@ BAD: list[tuple[Any, type[Exception], tuple[str, ...]]] = [
     ("prune:wanda:0.3:2of4", VariantError, ("keeps 2 of every 4", "must be 0.5")),
     ("prune:wanda:0.5:2by4", VariantError, ("unknown option '2by4'",)),
     ("prune:wanda:4of4", VariantError, ("0 < N < M",)),
+    ("prune:magnitude:0.5:n64", VariantError, ("only wanda uses calibration prompts", "'n64'")),
+    ("prune:wanda:0.5:n0", VariantError, ("n_samples must be a positive integer",)),
     ("distilled", VariantError, ("missing <path>",)),
     ("original:4", VariantError, ("takes no options",)),
     (42, VariantError, ("string, a dict or a VariantSpec",)),

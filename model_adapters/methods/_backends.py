@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from compsec_tasks.errors import CompsecError, InputFileError, UnsafeFormatError, VariantError
 
@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 GROUP_CANDIDATES = (256, 128, 64, 32, 16)
 DEQUANTIZED_DIR = "_dequantized"
+
+T = TypeVar("T")
 
 
 def dist_version(name: str) -> str:
@@ -225,12 +227,23 @@ def default_calibration(ref: str) -> list[str]:
     return calibration_prompts(ref)
 
 
+def spread(items: Sequence[T], n: int | None) -> list[T]:
+    """``n`` of ``items`` evenly spaced, in order (all of them when ``n`` is None or not smaller):
+    a calibration set listed one kind after another (compsec:dev is harmful, then benign) gives
+    a sample of every kind, not the first kind only."""
+    if n is None or n >= len(items):
+        return list(items)
+    return [items[(i * len(items)) // n] for i in range(n)]
+
+
 def calibration_texts(tokenizer: Any, prompts: Sequence[str], n_samples: int | None = None, *,
                       min_tokens: int = 11, chat: bool = True) -> tuple[list[str], dict[str, Any]]:
     """Calibration texts as the model reads them: each prompt in the tokenizer's chat template
     (as a user turn followed by the assistant header) when it has one, texts with fewer than
     ``min_tokens`` tokens dropped (gptqmodel silently drops texts of <= 10 tokens), at most
-    ``n_samples`` kept, in order. Returns (texts, stats for the manifest)."""
+    ``n_samples`` kept, evenly spread over the rest in order (:func:`spread`: every part of a
+    calibration set that lists one kind of prompt after another is represented). Returns (texts,
+    stats for the manifest)."""
     use_chat = bool(chat and getattr(tokenizer, "chat_template", None))
     texts, dropped = [], 0
     for p in prompts:
@@ -242,8 +255,7 @@ def calibration_texts(tokenizer: Any, prompts: Sequence[str], n_samples: int | N
             dropped += 1
             continue
         texts.append(text)
-        if n_samples is not None and len(texts) >= n_samples:
-            break
+    texts = spread(texts, n_samples)
     if not texts:
         raise CompsecError(
             f"no calibration text has {min_tokens} tokens or more ({len(prompts)} prompts given, all "

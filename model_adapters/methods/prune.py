@@ -95,15 +95,27 @@ def _prune_mask(score: Any, sparsity: float, criterion: str, n_m: tuple[int, int
             mask[:, :usable] = sub.reshape(rows, usable)
         return mask
     if criterion == "wanda":  # per output row
-        k = int(round(sparsity * cols))
-        if k:
-            drop = torch.topk(score, k, dim=1, largest=False).indices
-            mask.scatter_(1, drop, True)
+        return _lowest_k(score, int(round(sparsity * cols)))
+    # magnitude and random: per layer
+    return _lowest_k(score.reshape(1, -1), int(round(sparsity * score.numel()))).reshape(rows, cols)
+
+
+def _lowest_k(score: Any, k: int) -> Any:
+    """Boolean mask of the ``k`` lowest scores of each row of a 2-D ``score``; among equal scores
+    at the cut, the first ones in the row. A k-th value and a comparison: several times faster
+    than ``topk`` with k near half the row."""
+    import torch
+
+    mask = torch.zeros_like(score, dtype=torch.bool)
+    if k <= 0:
         return mask
-    k = int(round(sparsity * score.numel()))  # magnitude and random: per layer
-    if k:
-        drop = torch.topk(score.flatten(), k, largest=False).indices
-        mask.view(-1)[drop] = True
+    if k >= score.shape[1]:
+        return ~mask
+    cut = torch.kthvalue(score, k, dim=1, keepdim=True).values
+    mask = score < cut
+    need = k - mask.sum(dim=1, keepdim=True)  # how many of the scores equal to the cut go too
+    tie = score == cut
+    mask |= tie & (tie.cumsum(dim=1) <= need)
     return mask
 
 
@@ -169,7 +181,9 @@ class PruneHandler(MethodHandler):
         t0 = time.perf_counter()
         norms = None
         if spec.criterion == "wanda":
-            prompts = calibration if calibration is not None else calibration_prompts()
+            from ._backends import spread
+
+            prompts = spread(calibration if calibration is not None else calibration_prompts(), spec.n_samples)
             norms = collect_input_norms(model, tok, prompts)
         stats = prune_(model, spec.criterion, spec.sparsity, spec.pattern, spec.seed, input_norms=norms)
         info = {"backend": "torch", "backend_version": torch.__version__, "produced": True,
