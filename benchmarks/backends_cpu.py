@@ -249,8 +249,8 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated methods (bnb,hqq,...) or full specs")
     ap.add_argument("--cache-dir", default=None, help="variant cache to use (default: a fresh temporary one)")
     ap.add_argument("--out", default=None,
-                    help="results file: a name (benchmarks/results/<out>.json; default backends_cpu, or backends_cpu_base "
-                         "with --base) or a path ending in .json")
+                    help="results file: a name (benchmarks/results/<out>.json; default backends_cpu, or "
+                         "backends_cpu_base with --base) or a path ending in .json")
     ap.add_argument("--base", default=None,
                     help="a local Hugging Face folder to benchmark instead of SmolLM2-135M (the gguf row is skipped)")
     ap.add_argument("--gen-tokens", type=int, default=32,
