@@ -10,9 +10,10 @@
 For each base model and each target (the original first, then the recipe's variants), the
 runner loads the variant through :class:`model_adapters.lm_eval_model.CompsecLM` (lm-eval's
 ``hf`` model around :func:`~model_adapters.loading.load_variant`, which records the variant's
-Manifest in the results), runs each task with ``lm_eval.simple_evaluate`` (chat template,
-``log_samples``, the recipe's limit, judge, split, seeds and ``max_gen_toks``) and writes the
-lm-eval outputs. The work folder (``--work``, default ``<out>/runs``) holds::
+Manifest in the results), runs its tasks with one ``lm_eval.simple_evaluate`` call (chat
+template, ``log_samples``, the recipe's limit, judge, split, seeds and ``max_gen_toks``; the
+prompts of every generation task share the model's batches) and writes each task's lm-eval
+outputs as a run of that task alone. The work folder (``--work``, default ``<out>/runs``) holds::
 
     compsec_state.json                    the recipe, evaluation counters, last failures
     <base>/<variant>/                     a complete run: results_<ts>.json, samples_<task>_<ts>.jsonl,
@@ -20,14 +21,14 @@ lm-eval outputs. The work folder (``--work``, default ``<out>/runs``) holds::
     <base>/.partial/<variant>/<task>/     finished tasks of a variant that is not complete yet
 
 **Atomic and resumable.** Each task is written into a temporary folder and renamed into
-``.partial`` when it finishes; when every task of a variant is done, the run folder is
+``.partial`` when its files are written; when every task of a variant is done, the run folder is
 assembled in a temporary folder (one results file with every task, the samples files, the
 manifest, and last the marker) and renamed into place. A run folder whose marker carries the
 same recipe hash (:meth:`Recipe.eval_hash`) and variant spec, and whose files still have the
 sha256 the marker recorded, is not evaluated again; a killed run picks up at the first task
-that did not finish. A variant that fails to load or to run is recorded in the state with its
-error, its row is published as failed, and the other variants go on; it is tried again on
-the next run.
+whose files were not written (the tasks of the interrupted lm-eval call run again). A
+variant that fails to load or to run is recorded in the state with its error, its row is
+published as failed, and the other variants go on; it is tried again on the next run.
 
 **Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
 evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
