@@ -145,7 +145,7 @@ def test_organisms_recipe_parses() -> None:
     specs = [v.spec for v in r.targets()]
     for s in ("original", "rtn:8:g64", "rtn:4:g64", "rtn:3:g64", "rtn:2:g64", "bnb:nf4", "hqq:4:g64", "hqq:3:g64",
               "quanto:int8", "quanto:int4", "gptq:4:g64:n32", "prune:magnitude:0.3", "prune:magnitude:0.5",
-              "prune:wanda:0.5"):
+              "prune:wanda:0.5:n128"):
         assert s in specs
     q = r.quick_recipe()
     assert q.name == "organisms-quick" and q.limit == 8 and q.is_quick
