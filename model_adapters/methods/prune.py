@@ -25,6 +25,7 @@ from typing import Any
 
 from ..registry import MethodHandler
 from ..spec import PruneSpec
+from ._backends import spread
 from .rtn import DEFAULT_SKIP, target_linears
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,8 @@ def _prune_mask(score: Any, sparsity: float, criterion: str, n_m: tuple[int, int
     import torch
 
     rows, cols = score.shape
-    mask = torch.zeros_like(score, dtype=torch.bool)
     if n_m is not None:
+        mask = torch.zeros_like(score, dtype=torch.bool)
         n, m = n_m
         usable = cols - cols % m
         if usable:
@@ -181,8 +182,6 @@ class PruneHandler(MethodHandler):
         t0 = time.perf_counter()
         norms = None
         if spec.criterion == "wanda":
-            from ._backends import spread
-
             prompts = spread(calibration if calibration is not None else calibration_prompts(), spec.n_samples)
             norms = collect_input_norms(model, tok, prompts)
         stats = prune_(model, spec.criterion, spec.sparsity, spec.pattern, spec.seed, input_norms=norms)
