@@ -49,10 +49,12 @@ def _report(lb_path: Path, strict: bool) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .leaderboard import Recipe, run_recipe
+    from .leaderboard.recipe import parse_jobs
 
+    jobs = parse_jobs(args.jobs, "--jobs") if args.jobs is not None else None
     recipe = Recipe.from_yaml(args.recipe)
     report = run_recipe(recipe, out=args.out, work=args.work, quick=args.quick, only=args.only or None,
-                        force=args.force, progress=not args.no_progress)
+                        force=args.force, progress=not args.no_progress, jobs=jobs)
     st = report.state
     print(f"evaluated {len(report.evaluated)} variant(s) ({report.task_evaluations} task run(s)), reused "
           f"{len(report.reused)}, failed {len(report.failed)}; {report.wall_s:.1f} s"
@@ -121,6 +123,9 @@ def add_subparsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
                         "published as <name>-quick")
     s.add_argument("--only", nargs="+", metavar="LABEL",
                    help="evaluate only these variants (labels or specs); the original always runs")
+    s.add_argument("--jobs", metavar="N",
+                   help="variants evaluated at once, each in its own worker process: N or 'auto' (one per GPU; "
+                        "on a CPU two or more, splitting the cores). Default: the recipe's jobs (1)")
     s.add_argument("--no-progress", action="store_true", help="no progress bars")
     _add_common(s)
     s.set_defaults(func=cmd_run)

@@ -77,6 +77,9 @@ def cache_key(base_sha256: Mapping[str, str], spec: VariantSpec | str, backend_v
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+LOCKS_DIR = ".locks"
+
+
 def entry_path(key: str, method: str = "variant", cache_dir: str | Path | None = None) -> Path:
     return _root(cache_dir) / f"{method}-{key[:16]}"
 
@@ -157,12 +160,26 @@ def store(key: str, produce: Callable[[Path], Mapping[str, Any] | None], method:
 def get_or_produce(key: str, produce: Callable[[Path], Mapping[str, Any] | None], method: str = "variant",
                    cache_dir: str | Path | None = None, info: Mapping[str, Any] | None = None
                    ) -> tuple[Path, bool]:
-    """(entry folder, hit): the cached entry for ``key``, produced and stored on a miss."""
+    """(entry folder, hit): the cached entry for ``key``, produced and stored on a miss.
+
+    A process that finds the entry missing takes a lock on the key (a ``.<key>.lock`` file next
+    to it) before producing it, so two processes that need the same variant at once (two
+    leaderboard jobs, two users sharing a cache) produce it once: the second waits and reads it.
+    Lock files live in ``<cache folder>/.locks/`` (empty files; safe to delete when nothing runs)."""
     hit = lookup(key, method, cache_dir)
     if hit is not None:
         logger.info("variant cache hit: %s", hit)
         return hit, True
-    return store(key, produce, method, cache_dir, info), False
+    from filelock import FileLock
+
+    locks = _root(cache_dir) / LOCKS_DIR
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{method}-{key}.lock")):
+        hit = lookup(key, method, cache_dir)
+        if hit is not None:
+            logger.info("variant cache hit (produced by another process): %s", hit)
+            return hit, True
+        return store(key, produce, method, cache_dir, info), False
 
 
 def entry_meta(path: str | Path) -> dict[str, Any]:

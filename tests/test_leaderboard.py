@@ -463,3 +463,79 @@ def test_per_base_tasks(tmp_path: Path) -> None:
     SynthRunner.calls = []
     again = synthetic_leaderboard(tmp_path, recipe)
     assert again.task_evaluations == 0 and SynthRunner.calls == []
+
+
+# ---------------------------------------------------------------------------------------
+# parallel jobs
+
+
+def _rows(out: Path) -> dict[str, Any]:
+    """Each row of a published leaderboard without what differs between two runs (times)."""
+    keep = ("status", "error", "variant", "method", "bits", "summary", "comparison")
+    return {r["key"]: {k: json.dumps(r.get(k), sort_keys=True) for k in keep} for r in load_leaderboard(out)["rows"]}
+
+
+def test_parallel_jobs_publish_the_same_board(tmp_path: Path) -> None:
+    """Two worker processes: the same rows as one process, each variant evaluated once, the
+    state counters merged into the one state file, the failure recorded; then all reused."""
+    seq = synthetic_leaderboard(tmp_path / "seq")
+    par = synthetic_leaderboard(tmp_path / "par", jobs=2)
+    assert sorted(par.evaluated) == sorted(seq.evaluated) and list(par.failed) == list(seq.failed)
+    assert "not found" in par.failed["tiny/awq-nope-307babfd65"]
+    assert par.task_evaluations == seq.task_evaluations == 16
+    assert _rows(tmp_path / "par" / "out") == _rows(tmp_path / "seq" / "out")
+    st = RunState.load(tmp_path / "par" / "out" / "runs")
+    assert st.evaluations == RunState.load(tmp_path / "seq" / "out" / "runs").evaluations
+    assert st.max_evaluations() == 1 and len(st.task_evaluations) == 16
+    nope = "tiny/awq-nope-307babfd65"
+    assert st.attempts[nope] == 1 and "not found" in st.failures[nope]["error"]
+    again = synthetic_leaderboard(tmp_path / "par", jobs=2)
+    assert again.evaluated == [] and again.task_evaluations == 0 and sorted(again.reused) == sorted(seq.evaluated)
+
+
+class _DyingWorker(SynthRunner):
+    """Kills its process (as the out-of-memory killer would) on the 2-bit variant."""
+
+    def load_model(self, base: Any, target: Any) -> Any:
+        if target.spec == "rtn:2:g32":
+            import os
+
+            os._exit(9)
+        return super().load_model(base, target)
+
+
+def test_a_dying_worker_fails_rows_not_the_board(tmp_path: Path) -> None:
+    r = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["rtn:2:g32"]})
+    rep = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=_DyingWorker, jobs=2)
+    assert "tiny/rtn-2-g32" in rep.failed and "died" in rep.failed["tiny/rtn-2-g32"]
+    assert "fewer --jobs" in rep.failed["tiny/rtn-2-g32"]
+    rows = {row["label"]: row for row in load_leaderboard(tmp_path / "out")["rows"]}
+    assert rows["rtn:2:g32"]["status"] == "failed"
+    # the next run (one process, no killer) completes what is missing and keeps what was done
+    rep2 = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=SynthRunner)
+    assert "tiny/rtn-2-g32" in rep2.evaluated and not rep2.failed
+    assert RunState.load(tmp_path / "out" / "runs").max_evaluations() == 1
+
+
+def test_resolve_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from compsec_tasks.leaderboard.runner import resolve_jobs
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert resolve_jobs("auto", "cpu", 28) == (2, 1, [None, None])
+    assert resolve_jobs(1, "cpu", 28) == (1, 0, [None])
+    assert resolve_jobs(3, "cpu", 2) == (2, 1, [None, None])  # never more workers than variants
+    assert resolve_jobs("auto", "cpu", 1)[0] == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 32)
+    assert resolve_jobs("auto", "cpu", 28) == (4, 8, [None] * 4)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert resolve_jobs("auto", "cpu", 28)[0] == 1
+    for bad in (0, -2, "many", 1.5, True):
+        with pytest.raises(RecipeError, match="positive integer or 'auto'"):
+            resolve_jobs(bad, "cpu", 3)
+    with pytest.raises(RecipeError, match="jobs"):
+        Recipe.from_dict({**SYNTH_RECIPE, "jobs": "lots"})
+    r = Recipe.from_dict({**SYNTH_RECIPE, "jobs": "auto"})
+    assert r.jobs == "auto" and Recipe.from_dict(r.to_dict()) == r
+    assert r.eval_hash(r.bases[0]) == Recipe.from_dict(SYNTH_RECIPE).eval_hash(r.bases[0])  # not what was evaluated

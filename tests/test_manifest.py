@@ -380,7 +380,7 @@ def test_cache_hit_and_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     again, hit = cache.get_or_produce(key, produce, "rtn")
     assert hit and again == path and len(calls) == 1
     assert cache.entry_meta(path)["produced"] == {"note": "made"}
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp dirs left
+    assert [p.name for p in path.parent.iterdir() if p.name != cache.LOCKS_DIR] == [path.name]  # no temp dirs left
     (path / "weights.safetensors").write_bytes(b"x" * 100)
     with pytest.raises(IntegrityError, match="weights.safetensors"):
         cache.lookup(key, "rtn")
@@ -393,7 +393,7 @@ def test_cache_hit_and_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(RuntimeError):
         cache.store(key2, boom, "rtn")
     assert cache.lookup(key2, "rtn") is None
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert sorted(p.name for p in path.parent.iterdir() if p.name != cache.LOCKS_DIR) == [path.name]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -543,3 +543,31 @@ def test_base_reference_is_scored_once_per_base(model_copy: Path, monkeypatch: p
     save_file(tensors, w, metadata={"format": "pt"})
     changed = load_variant(model_copy, "rtn:4:g16").manifest.fidelity
     assert len(calls) == 3 and changed is not None and changed["kl_mean"] != first["kl_mean"]
+
+
+def test_cache_produces_a_key_once_when_two_ask_at_once(tmp_path: Path) -> None:
+    """Two callers miss the same key together: the second waits for the first's entry."""
+    import threading
+    import time
+
+    calls = []
+
+    def produce(out: Path) -> dict[str, Any]:
+        calls.append(out)
+        time.sleep(0.5)
+        (out / "weights.safetensors").write_bytes(b"w" * 10)
+        return {}
+
+    key = cache.cache_key({"m": "b" * 64}, "rtn:4", "1")
+    results: list[tuple[Path, bool]] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get_or_produce(key, produce, "rtn", tmp_path)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and sorted(hit for _, hit in results) == [False, True]
+    folder = results[0][0]
+    assert results[1][0] == folder and [p.name for p in folder.parent.iterdir() if p.name != cache.LOCKS_DIR] == [
+        folder.name]

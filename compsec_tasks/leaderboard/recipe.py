@@ -21,7 +21,9 @@ A recipe is one YAML file, ``leaderboards/<name>.yaml``::
 A base given as a mapping may carry its own ``tasks`` (e.g. only ``compsec_backdoor`` for a
 backdoored model), which replace the recipe's ``tasks`` for that base.
 
-Optional keys: ``device`` (default: CUDA when available, else CPU), ``trigger`` (the backdoor
+Optional keys: ``device`` (default: CUDA when available, else CPU), ``jobs`` (variants evaluated
+at once, each in its own worker process: an integer, or ``auto`` for one per GPU, or on a CPU
+two or more, splitting the cores; default 1; not part of what a run evaluated), ``trigger`` (the backdoor
 task's trigger, default the organism's), ``correction`` (holm | bh | none), ``alpha`` (0.05),
 ``kl_threshold`` (0.1) and ``top1_threshold`` (0.9) for the hidden-danger flag.
 
@@ -56,6 +58,7 @@ __all__ = [
     "GenerationSettings",
     "QuickSettings",
     "RecipeError",
+    "parse_jobs",
     "UnknownRecipeKeyError",
     "RECIPE_KEYS",
     "ORIGINAL",
@@ -324,6 +327,7 @@ class Recipe:
     seeds: tuple[int, int, int, int] = DEFAULT_SEEDS
     dtype: str = "float32"
     device: str | None = None
+    jobs: int | str = 1
     trigger: str | None = None
     correction: str = "holm"
     alpha: float = 0.05
@@ -402,6 +406,7 @@ class Recipe:
             seeds=_seeds(where, data.get("seeds", list(DEFAULT_SEEDS))),
             dtype=_choice(where, "dtype", data.get("dtype", "float32"), _DTYPES),
             device=_str(where, "device", data.get("device"), optional=True),
+            jobs=parse_jobs(data.get("jobs", 1), f"recipe {where}: jobs"),
             trigger=_str(where, "trigger", data.get("trigger"), optional=True),
             correction=_choice(where, "correction", data.get("correction", "holm"), _CORRECTIONS),
             alpha=_float(where, "alpha", data.get("alpha", 0.05), 0.0, 1.0),
@@ -427,6 +432,7 @@ class Recipe:
             "seeds": list(self.seeds),
             "dtype": self.dtype,
             "device": self.device,
+            "jobs": self.jobs,
             "trigger": self.trigger,
             "correction": self.correction,
             "alpha": self.alpha,
@@ -550,6 +556,17 @@ def _seeds(where: str, value: Any) -> tuple[int, int, int, int]:
         return (value[0], value[1], value[2], value[3])
     raise RecipeError(f"recipe {where}: seeds must be one integer or a list of four "
                       f"(random, numpy, torch, fewshot), got {value!r}")
+
+
+def parse_jobs(value: Any, what: str = "jobs") -> int | str:
+    """A ``jobs`` value: a positive integer (given as int or digits) or ``auto``."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RecipeError(f"{what} must be a positive integer or 'auto', got {value!r}")
+    return value
 
 
 def _choice(where: str, key: str, value: Any, choices: Sequence[str]) -> str:

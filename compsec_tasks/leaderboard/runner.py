@@ -62,6 +62,7 @@ __all__ = [
     "RunReport",
     "RunState",
     "run_is_complete",
+    "resolve_jobs",
     "default_out_dir",
     "check_output_dir",
     "STATE_FILE",
@@ -426,7 +427,10 @@ class LeaderboardRunner:
 
     # -- driving ----------------------------------------------------------------------
 
-    def run(self, targets: Sequence[VariantEntry] | None = None) -> RunReport:
+    def run(self, targets: Sequence[VariantEntry] | None = None, jobs: int | str | None = None) -> RunReport:
+        """Evaluate every base x target that has no complete run. ``jobs`` (default: the
+        recipe's) > 1 evaluates that many variants at once, each in a worker process of its own
+        (see :func:`resolve_jobs`); the state file is written by this process only."""
         from tqdm.auto import tqdm
 
         r = self.recipe
@@ -437,33 +441,99 @@ class LeaderboardRunner:
         st.save()
         report = RunReport(recipe=r, out_dir=Path(), work_dir=self.work, state=st)
         chosen = list(targets) if targets is not None else r.targets()
-        jobs = [(b, t) for b in r.bases for t in chosen]
-        bar = tqdm(jobs, desc=f"leaderboard {r.name}", unit="variant", disable=not self.progress)
-        for base, target in bar:
-            key = run_key(base, target)
-            tasks = r.expanded_tasks(base)
-            bar.set_postfix_str(f"{base.name} / {target.label}"[:60])
-            run_dir = self.work / base.slug / target.slug
-            done, why = run_is_complete(run_dir, r.eval_hash(base), target.spec, tasks)
-            if done:
-                logger.info("%s: complete run reused (%s)", key, run_dir)
-                report.reused.append(key)
-                st.failures.pop(key, None)
-                continue
-            if run_dir.exists():
-                logger.warning("%s: the run folder %s is not reusable (%s); evaluating again", key, run_dir, why)
-            error = self._run_variant(base, target, tasks, run_dir, report)
-            if error is None:
-                report.evaluated.append(key)
-                st.failures.pop(key, None)
-            else:
-                report.failed[key] = error
-                st.failures[key] = {"error": error, "at": _now(), "variant": target.spec, "label": target.label,
-                                    "base": base.model}
-            st.save()
-        bar.close()
+        pending: list[tuple[int, BaseModel, VariantEntry]] = []
+        for bi, base in enumerate(r.bases):
+            for target in chosen:
+                key = run_key(base, target)
+                run_dir = self.work / base.slug / target.slug
+                done, why = run_is_complete(run_dir, r.eval_hash(base), target.spec, r.expanded_tasks(base))
+                if done:
+                    logger.info("%s: complete run reused (%s)", key, run_dir)
+                    report.reused.append(key)
+                    st.failures.pop(key, None)
+                    continue
+                if run_dir.exists():
+                    logger.warning("%s: the run folder %s is not reusable (%s); evaluating again", key, run_dir, why)
+                pending.append((bi, base, target))
+        st.save()
+        n, threads, devices = resolve_jobs(r.jobs if jobs is None else jobs, r.device, len(pending))
+        if n > 1:
+            self._run_parallel(pending, n, threads, devices, report)
+        else:
+            bar = tqdm(pending, desc=f"leaderboard {r.name}", unit="variant", disable=not self.progress)
+            for _bi, base, target in bar:
+                bar.set_postfix_str(f"{base.name} / {target.label}"[:60])
+                error = self._run_variant(base, target, r.expanded_tasks(base), self.work / base.slug / target.slug,
+                                          report)
+                self._record(report, base, target, error)
+            bar.close()
         report.wall_s = time.perf_counter() - t0
         return report
+
+    def _record(self, report: RunReport, base: BaseModel, target: VariantEntry, error: str | None) -> None:
+        key, st = run_key(base, target), self.state
+        if error is None:
+            report.evaluated.append(key)
+            st.failures.pop(key, None)
+        else:
+            report.failed[key] = error
+            st.failures[key] = {"error": error, "at": _now(), "variant": target.spec, "label": target.label,
+                                "base": base.model}
+        st.save()
+
+    def _run_parallel(self, pending: Sequence[tuple[int, BaseModel, VariantEntry]], n: int, threads: int,
+                      devices: Sequence[str | None], report: RunReport) -> None:
+        """``pending`` through ``n`` worker processes (spawned: no state shared but the files)."""
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        from tqdm.auto import tqdm
+
+        r, st = self.recipe, self.state
+        _prepare_bases(r)
+        ctx = multiprocessing.get_context("spawn")
+        queue = ctx.Queue()
+        for d in devices:
+            queue.put(d)
+        logger.info("leaderboard %s: %d variant(s) on %d workers (%d thread(s) each%s)", r.name, len(pending), n,
+                    threads, ", devices " + ", ".join(str(d) for d in devices) if any(devices) else "")
+        bar = tqdm(total=len(pending), desc=f"leaderboard {r.name} ({n} jobs)", unit="variant",
+                   disable=not self.progress)
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(threads, queue, logging.getLogger().getEffectiveLevel()))
+        try:
+            futures = {ex.submit(_worker_job, type(self), r, self.work, bi, target): (base, target)
+                       for bi, base, target in pending}
+            waiting = set(futures)
+            while waiting:
+                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    base, target = futures[fut]
+                    key = run_key(base, target)
+                    try:
+                        out = fut.result()
+                    except BrokenProcessPool as exc:
+                        error = (f"the worker process evaluating {target.spec!r} of {base.model!r} died ({exc}); "
+                                 "out of memory? run again with fewer --jobs")
+                        out = {"error": error}
+                    except Exception as exc:  # noqa: BLE001 - one variant's failure fails its row only
+                        out = {"error": f"{target.spec!r} of {base.model!r}: {_error_text(exc)}"}
+                    for name in ("attempts", "evaluations", "task_evaluations"):
+                        table = getattr(st, name)
+                        for k, v in (out.get(name) or {}).items():
+                            table[k] = table.get(k, 0) + int(v)
+                    report.task_evaluations += int(out.get("task_evaluations_done") or 0)
+                    if out.get("error"):
+                        logger.error("%s: %s", key, out["error"])
+                    self._record(report, base, target, out.get("error"))
+                    bar.update(1)
+        except BaseException:
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            bar.close()
+        ex.shutdown(wait=True)
 
     def _run_variant(self, base: BaseModel, target: VariantEntry, tasks: Sequence[str], run_dir: Path,
                      report: RunReport) -> str | None:
@@ -567,6 +637,99 @@ class LeaderboardRunner:
         return None
 
 
+# ---------------------------------------------------------------------------------------
+# parallel jobs
+
+
+def resolve_jobs(jobs: int | str, device: str | None, pending: int) -> tuple[int, int, list[str | None]]:
+    """(worker processes, threads per worker, device of each worker) for ``jobs`` variants at once.
+
+    ``auto``: one worker per GPU when the run is on CUDA (``device`` cuda, or unset with CUDA
+    available); on a CPU, two workers from 2 cores up and one per 4 cores beyond 8 (at most 4),
+    the cores split evenly between them (on 2 cores, two single-thread workers keep both cores
+    busy while one of them is in single-threaded Python). Never more workers than ``pending``
+    variants; with an integer on CUDA, worker i gets GPU i modulo the GPUs there are."""
+    from .recipe import parse_jobs
+
+    want = parse_jobs(jobs)
+    cores = os.cpu_count() or 1
+    gpus = _cuda_devices(device) if (want == "auto" or int(want) > 1) and pending > 1 else 0
+    if want == "auto":
+        n = gpus if gpus else (1 if cores < 2 else max(2, min(4, cores // 4)))
+    else:
+        n = int(want)
+    n = max(1, min(n, pending))
+    if n == 1:
+        return 1, 0, [None]
+    if gpus:
+        return n, max(1, cores // n), [f"cuda:{i % gpus}" for i in range(n)]
+    return n, max(1, cores // n), [None] * n
+
+
+def _cuda_devices(device: str | None) -> int:
+    """GPUs a parallel run spreads over: 0 for a CPU run (or ``device`` naming one GPU)."""
+    if device is not None and (not device.startswith("cuda") or ":" in device):
+        return 0
+    try:
+        import torch
+    except ImportError:
+        return 0
+    return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0
+
+
+def _prepare_bases(recipe: Recipe) -> None:
+    """Build the organism folders of the recipe's bases once, before the workers need them."""
+    refs = [b.model for b in recipe.bases if b.model.startswith("organism:")]
+    if refs:
+        from model_adapters.organisms import resolve_organism
+
+        for ref in refs:
+            resolve_organism(ref)
+
+
+class _WorkerState(RunState):
+    """A worker's counters: returned to the parent, which alone writes the state file."""
+
+    def save(self) -> None:
+        pass
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(threads: int, devices: Any, log_level: int) -> None:
+    if threads:
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(threads)
+    _WORKER["threads"] = threads
+    _WORKER["device"] = devices.get()
+    logging.basicConfig(level=log_level, format="%(asctime)s %(processName)s %(name)s: %(message)s")
+
+
+def _worker_job(runner_cls: type[LeaderboardRunner], recipe: Recipe, work: Path, base_index: int,
+                target: VariantEntry) -> dict[str, Any]:
+    """One variant of one base in a worker process; the counters it bumped and its error."""
+    from dataclasses import replace
+
+    if _WORKER.get("threads") and "torch" in __import__("sys").modules:
+        import torch
+
+        torch.set_num_threads(int(_WORKER["threads"]))
+    device = _WORKER.get("device")
+    runner = _WORKER.get("runner")
+    if runner is None or type(runner) is not runner_cls or runner.work != Path(work):
+        runner = runner_cls(replace(recipe, device=device) if device else recipe, Path(work), progress=False)
+        _WORKER["runner"] = runner
+    runner.state = _WorkerState(path=Path(work) / STATE_FILE)
+    base = runner.recipe.bases[base_index]
+    report = RunReport(recipe=runner.recipe, out_dir=Path(), work_dir=Path(work))
+    error = runner._run_variant(base, target, runner.recipe.expanded_tasks(base), Path(work) / base.slug / target.slug,
+                                report)
+    st = runner.state
+    return {"error": error, "attempts": dict(st.attempts), "evaluations": dict(st.evaluations),
+            "task_evaluations": dict(st.task_evaluations), "task_evaluations_done": report.task_evaluations}
+
+
 def run_recipe(
     recipe: Recipe | str | os.PathLike[str],
     out: str | os.PathLike[str] | None = None,
@@ -578,6 +741,7 @@ def run_recipe(
     publish: bool = True,
     progress: bool = True,
     runner_cls: type[LeaderboardRunner] | None = None,
+    jobs: int | str | None = None,
 ) -> RunReport:
     """Run a recipe (resumably) and publish its leaderboard (see the module docstring).
 
@@ -585,7 +749,8 @@ def run_recipe(
     ``work`` to ``<out>/runs``; ``only`` restricts the variants (labels or specs; the original
     is always run). An output folder that holds another leaderboard is refused unless ``force``.
     ``runner_cls`` replaces :class:`LeaderboardRunner` (another harness back end, or a
-    stand-in in tests).
+    stand-in in tests; with ``jobs`` > 1 it must be importable by name, as worker processes
+    are spawned). ``jobs`` overrides the recipe's ``jobs``.
     """
     r = recipe if isinstance(recipe, Recipe) else Recipe.from_yaml(recipe)
     if quick:
@@ -601,7 +766,7 @@ def run_recipe(
         )
     targets = r.select(only) if only else None
     runner = (runner_cls or LeaderboardRunner)(r, work_dir, progress=progress)
-    report = runner.run(targets)
+    report = runner.run(targets, jobs=jobs)
     report.out_dir = out_dir
     if publish:
         from .publish import publish_work
