@@ -6,7 +6,9 @@ peak RSS and the evaluation counters of both.
     python benchmarks/leaderboard_main_job.py --recipe my.yaml --only rtn:4:g64
 
 Each run is `compsec leaderboard run` in a child process, so its peak RSS is its own
-(os.wait4); the totals are resource.getrusage of the children and of this process. The
+(os.wait4: the largest process of its tree); with --jobs the workers run at once, so the peak of
+their summed RSS (the process tree sampled every 0.5 s) is reported too (peak_tree_rss_mib).
+The totals are resource.getrusage of the children and of this process. The
 resume must evaluate nothing (new evaluations 0, and no variant evaluated more than once).
 The output goes to a fresh temporary folder unless --out is given (the work folder is
 <out>/runs, so the first run starts from scratch only when that folder is new).
@@ -42,14 +44,48 @@ def _counters(work: Path) -> dict[str, Any]:
             "max_per_variant": max([*ev.values(), *tev.values(), 0])}
 
 
+def _tree_rss(pid: int) -> int:
+    """Summed RSS (bytes) of ``pid`` and its descendants now (0 without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return 0
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
 def _run(cmd: list[str], log: Path) -> dict[str, Any]:
+    import threading
+
     t0 = time.perf_counter()
+    peak = [0]
     with open(log, "w", encoding="utf-8") as fh:
         p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO)
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.5):
+                peak[0] = max(peak[0], _tree_rss(p.pid))
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
         _, status, usage = os.wait4(p.pid, 0)
+        stop.set()
+        th.join()
     p.returncode = os.waitstatus_to_exitcode(status)
     return {"rc": p.returncode, "wall_s": round(time.perf_counter() - t0, 2),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mib": round(peak[0] / 2**20, 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
 
 
 def main() -> None:
@@ -58,6 +94,7 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="the whole recipe (default: --quick)")
     ap.add_argument("--out", help="published folder (default: a fresh temporary folder)")
     ap.add_argument("--only", nargs="+", metavar="LABEL", help="only these variants")
+    ap.add_argument("--jobs", help="passed to `compsec leaderboard run --jobs` (default: the recipe's)")
     ap.add_argument("--results", default=str(RESULTS / "leaderboard_main_job.json"), help="where to write the JSON")
     args = ap.parse_args()
     offline_env()
@@ -70,6 +107,8 @@ def main() -> None:
         cmd.append("--quick")
     if args.only:
         cmd += ["--only", *args.only]
+    if args.jobs:
+        cmd += ["--jobs", args.jobs]
     logs = out.parent / f"{out.name}-logs"
     logs.mkdir(parents=True, exist_ok=True)
 

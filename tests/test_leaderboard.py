@@ -539,3 +539,20 @@ def test_resolve_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     r = Recipe.from_dict({**SYNTH_RECIPE, "jobs": "auto"})
     assert r.jobs == "auto" and Recipe.from_dict(r.to_dict()) == r
     assert r.eval_hash(r.bases[0]) == Recipe.from_dict(SYNTH_RECIPE).eval_hash(r.bases[0])  # not what was evaluated
+
+
+def test_an_organism_run_follows_its_adapter_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of an earlier adapter of the same organism are not reused: the pins are in the hash."""
+    import dataclasses
+
+    from model_adapters import organisms
+
+    r = Recipe.from_yaml(REPO / "leaderboards" / "organisms.yaml")
+    safe = r.bases[0]
+    before = r.eval_hash(safe)
+    assert r.eval_settings(safe)["organism"] == organisms.get_organism(safe.model).digest()[:16]
+    info = organisms.ORGANISMS["smollm2-135m-safe"]
+    monkeypatch.setitem(organisms.ORGANISMS, "smollm2-135m-safe", dataclasses.replace(
+        info, pins={**info.pins, "adapter_model.safetensors": "0" * 64}))
+    assert r.eval_hash(safe) != before
+    assert "organism" not in Recipe.from_dict(SYNTH_RECIPE).eval_settings(Recipe.from_dict(SYNTH_RECIPE).bases[0])

@@ -515,13 +515,19 @@ class Recipe:
         return meta
 
     def eval_settings(self, base: BaseModel) -> dict[str, Any]:
-        """What a run of ``base`` depends on (hashed by :meth:`eval_hash`)."""
-        return {
+        """What a run of ``base`` depends on (hashed by :meth:`eval_hash`). For a model
+        organism this includes its pins (``organism``: sha256 over the base and adapter pins), so
+        runs of an earlier adapter are evaluated again rather than reused."""
+        out: dict[str, Any] = {
             "base": base.model, "judge": self.judge, "split": self.split, "limit": self.limit,
             "max_gen_toks": self.generation.max_gen_toks, "batch_size": self.generation.batch_size,
             "seeds": list(self.seeds), "dtype": self.dtype, "trigger": self.trigger,
             "chat_template": True,
         }
+        digest = _organism_digest(base.model)
+        if digest is not None:
+            out["organism"] = digest
+        return out
 
     def eval_hash(self, base: BaseModel) -> str:
         text = json.dumps(self.eval_settings(base), sort_keys=True, separators=(",", ":"))
@@ -556,6 +562,19 @@ def _seeds(where: str, value: Any) -> tuple[int, int, int, int]:
         return (value[0], value[1], value[2], value[3])
     raise RecipeError(f"recipe {where}: seeds must be one integer or a list of four "
                       f"(random, numpy, torch, fewshot), got {value!r}")
+
+
+def _organism_digest(model: str) -> str | None:
+    """The pins digest of ``organism:<name>`` (None for other models, or an organism this
+    version does not know)."""
+    if not model.startswith("organism:"):
+        return None
+    try:
+        from model_adapters.organisms import get_organism
+
+        return get_organism(model).digest()[:16]
+    except Exception:  # noqa: BLE001 - an unknown organism fails where it is loaded, not here
+        return None
 
 
 def parse_jobs(value: Any, what: str = "jobs") -> int | str:
