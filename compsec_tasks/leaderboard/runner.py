@@ -437,7 +437,7 @@ class LeaderboardRunner:
         t0 = time.perf_counter()
         self.work.mkdir(parents=True, exist_ok=True)
         st = self.state
-        st.recipe_name, st.recipe = r.name, r.to_dict()
+        st.recipe_name, st.recipe = r.name, {**r.to_dict(), "jobs": r.jobs if jobs is None else jobs}
         st.save()
         report = RunReport(recipe=r, out_dir=Path(), work_dir=self.work, state=st)
         chosen = list(targets) if targets is not None else r.targets()
