@@ -30,6 +30,12 @@ whose files were not written (the tasks of the interrupted lm-eval call run agai
 variant that fails to load or to run is recorded in the state with its error, its row is
 published as failed, and the other variants go on; it is tried again on the next run.
 
+**Parallel jobs.** With ``jobs`` > 1 (the recipe's, or ``--jobs``; :func:`resolve_jobs`) the
+variants still to run go to that many worker processes (spawned; one per GPU, or the CPU's cores
+split between them), each running :meth:`LeaderboardRunner._run_variant` exactly as above; the
+workers return their counters and this process alone writes ``compsec_state.json``. A worker
+that dies fails the rows it held; the next run picks them up.
+
 **Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
 evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
 (``task_evaluations``), and the load attempts (``attempts``); a benchmark or a test asserts
