@@ -162,10 +162,10 @@ def get_or_produce(key: str, produce: Callable[[Path], Mapping[str, Any] | None]
                    ) -> tuple[Path, bool]:
     """(entry folder, hit): the cached entry for ``key``, produced and stored on a miss.
 
-    A process that finds the entry missing takes a lock on the key (a ``.<key>.lock`` file next
-    to it) before producing it, so two processes that need the same variant at once (two
-    leaderboard jobs, two users sharing a cache) produce it once: the second waits and reads it.
-    Lock files live in ``<cache folder>/.locks/`` (empty files; safe to delete when nothing runs)."""
+    A process that finds the entry missing takes a lock on the key (``<cache folder>/.locks/
+    <method>-<key>.lock``, an empty file, safe to delete when nothing runs) before producing it,
+    so two processes that need the same variant at once (two leaderboard jobs, two users sharing
+    a cache) produce it once: the second waits and reads it."""
     hit = lookup(key, method, cache_dir)
     if hit is not None:
         logger.info("variant cache hit: %s", hit)

@@ -567,11 +567,11 @@ def _seeds(where: str, value: Any) -> tuple[int, int, int, int]:
 def _organism_digest(model: str) -> str | None:
     """The pins digest of ``organism:<name>`` (None for other models, or an organism this
     version does not know)."""
-    if not model.startswith("organism:"):
+    from model_adapters.organisms import get_organism, is_organism_ref
+
+    if not is_organism_ref(model):
         return None
     try:
-        from model_adapters.organisms import get_organism
-
         return get_organism(model).digest()[:16]
     except Exception:  # noqa: BLE001 - an unknown organism fails where it is loaded, not here
         return None

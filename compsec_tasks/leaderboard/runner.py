@@ -50,6 +50,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -455,16 +456,18 @@ class LeaderboardRunner:
         t0 = time.perf_counter()
         self.work.mkdir(parents=True, exist_ok=True)
         st = self.state
-        st.recipe_name, st.recipe = r.name, {**r.to_dict(), "jobs": r.jobs if jobs is None else jobs}
+        want = r.jobs if jobs is None else jobs
+        st.recipe_name, st.recipe = r.name, {**r.to_dict(), "jobs": want}
         st.save()
         report = RunReport(recipe=r, out_dir=Path(), work_dir=self.work, state=st)
         chosen = list(targets) if targets is not None else r.targets()
         pending: list[tuple[int, BaseModel, VariantEntry]] = []
         for bi, base in enumerate(r.bases):
+            ehash, tasks = r.eval_hash(base), r.expanded_tasks(base)
             for target in chosen:
                 key = run_key(base, target)
                 run_dir = self.work / base.slug / target.slug
-                done, why = run_is_complete(run_dir, r.eval_hash(base), target.spec, r.expanded_tasks(base))
+                done, why = run_is_complete(run_dir, ehash, target.spec, tasks)
                 if done:
                     logger.info("%s: complete run reused (%s)", key, run_dir)
                     report.reused.append(key)
@@ -474,7 +477,7 @@ class LeaderboardRunner:
                     logger.warning("%s: the run folder %s is not reusable (%s); evaluating again", key, run_dir, why)
                 pending.append((bi, base, target))
         st.save()
-        n, threads, devices = resolve_jobs(r.jobs if jobs is None else jobs, r.device, len(pending))
+        n, threads, devices = resolve_jobs(want, r.device, len(pending))
         if n > 1:
             self._run_parallel(pending, n, threads, devices, report)
         else:
@@ -697,12 +700,11 @@ def _cuda_devices(device: str | None) -> int:
 
 def _prepare_bases(recipe: Recipe) -> None:
     """Build the organism folders of the recipe's bases once, before the workers need them."""
-    refs = [b.model for b in recipe.bases if b.model.startswith("organism:")]
-    if refs:
-        from model_adapters.organisms import resolve_organism
+    from model_adapters.organisms import is_organism_ref, resolve_organism
 
-        for ref in refs:
-            resolve_organism(ref)
+    for base in recipe.bases:
+        if is_organism_ref(base.model):
+            resolve_organism(base.model)
 
 
 class _WorkerState(RunState):
@@ -729,7 +731,7 @@ def _worker_job(runner_cls: type[LeaderboardRunner], recipe: Recipe, work: Path,
     """One variant of one base in a worker process; the counters it bumped and its error."""
     from dataclasses import replace
 
-    if _WORKER.get("threads") and "torch" in __import__("sys").modules:
+    if _WORKER.get("threads") and "torch" in sys.modules:
         import torch
 
         torch.set_num_threads(int(_WORKER["threads"]))
