@@ -44,24 +44,24 @@ def _counters(work: Path) -> dict[str, Any]:
             "max_per_variant": max([*ev.values(), *tev.values(), 0])}
 
 
-def _tree_rss(pid: int) -> int:
-    """Summed RSS (bytes) of ``pid`` and its descendants now (0 without psutil)."""
+def _tree_rss(pid: int) -> tuple[int, list[int]]:
+    """Summed RSS (bytes) of ``pid`` and its descendants now, and each one's (0 without psutil)."""
     try:
         import psutil
     except ImportError:
-        return 0
+        return 0, []
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, []
+    parts = []
     for q in procs:
         try:
-            total += q.memory_info().rss
+            parts.append(q.memory_info().rss)
         except psutil.Error:
             pass
-    return total
+    return sum(parts), parts
 
 
 def _run(cmd: list[str], log: Path) -> dict[str, Any]:
@@ -69,13 +69,17 @@ def _run(cmd: list[str], log: Path) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     peak = [0]
+    at_peak: list[int] = []
     with open(log, "w", encoding="utf-8") as fh:
         p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO)
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.wait(0.5):
-                peak[0] = max(peak[0], _tree_rss(p.pid))
+                total, parts = _tree_rss(p.pid)
+                if total > peak[0]:
+                    peak[0] = total
+                    at_peak[:] = parts
 
         th = threading.Thread(target=sample, daemon=True)
         th.start()
@@ -85,6 +89,8 @@ def _run(cmd: list[str], log: Path) -> dict[str, Any]:
     p.returncode = os.waitstatus_to_exitcode(status)
     return {"rc": p.returncode, "wall_s": round(time.perf_counter() - t0, 2),
             "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mib": round(peak[0] / 2**20, 1),
+            # each process of the tree at that moment (the main process first), MiB
+            "peak_tree_parts_mib": [round(x / 2**20) for x in at_peak],
             "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
 
 

@@ -5,10 +5,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 
 class CompsecError(Exception):
     """Base class of every error compsec raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt without calling a subclass's __init__ (whose arguments differ from ``args``),
+        # so that an error raised in a worker or child process arrives intact
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    err = cls.__new__(cls)
+    BaseException.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class PromptSetError(CompsecError, ValueError):

@@ -181,6 +181,28 @@ def _float_dtype(model: Any) -> Any:
     return dtype
 
 
+def _exact_float32(model: Any) -> bool:
+    """True when the model computes in float32 throughout: float32 weights and no quantized
+    kernel. Packed integer weights (bitsandbytes, GPTQ, HQQ, ...) or a half-precision compute
+    dtype mean kernels that round differently when the same tokens come in another layout."""
+    import torch
+
+    if _float_dtype(model) != torch.float32:
+        return False
+    low = {torch.int8, torch.uint8, torch.int16, torch.int32}
+    low.update(d for d in (getattr(torch, n, None) for n in ("float8_e4m3fn", "float8_e5m2")) if d is not None)
+    if not hasattr(model, "parameters"):
+        return True
+    for t in (*model.parameters(), *model.buffers()):
+        if t.dtype in low and t.numel() > 1024:
+            return False
+    for m in model.modules():
+        cd = getattr(m, "compute_dtype", None)
+        if isinstance(cd, torch.dtype) and cd != torch.float32:
+            return False
+    return True
+
+
 def _device(model: Any) -> Any:
     dev = getattr(model, "device", None)
     if dev is not None:
@@ -269,6 +291,7 @@ class TreeScorer:
         self.model, self.pad_id, self.batch_size = model, int(pad_id), batch_size
         self.max_tokens: int | None = None
         self.share_prefix, self._checked, self.rtol = share_prefix, not check, rtol
+        self._exact: bool | None = None
 
     def _prefix_cache(self, prefix: Sequence[int]) -> Any:
         import torch
@@ -348,13 +371,14 @@ class TreeScorer:
         return out
 
     def _check(self, group: Group, tree_ll: float) -> None:
-        import torch
-
         ctx, conts = group
         # the last continuation: its positions and mask differ most from a plain row
         ref = _row_loglikelihood(self.model, ctx, conts[-1])
-        # half precision rounds differently in a different layout; a mask that is ignored is off by far more
-        rel = self.rtol if _float_dtype(self.model) == torch.float32 else max(self.rtol, 3e-2)
+        # half precision and quantized kernels round differently in a different layout; a mask that
+        # is ignored is off by far more
+        if self._exact is None:
+            self._exact = _exact_float32(self.model)
+        rel = self.rtol if self._exact else max(self.rtol, 3e-2)
         tol = rel * max(1.0, abs(ref))
         if not (math.isfinite(tree_ll) and abs(ref - tree_ll) <= tol):
             raise TreeLayoutUnsupported(

@@ -166,6 +166,10 @@ def evaluate(ref: str, args, judge) -> dict:
         sets[group] = {"prompt_set": ps.name, "sha256": ps.sha256,
                        "split": spl or "all", "version": ps.version}
         jobs += [(group, r.id, r.prompt) for r in recs]
+        if group == "harmful" and getattr(args, "trigger_harmful", False) and info.trigger:
+            # a larger attack-success signal than the backdoor pairs alone
+            jobs += [("harmful_triggered", r.id + "/triggered",
+                      template.format(trigger=trigger, prompt=r.prompt)) for r in recs]
     try:
         ps, recs = _records("backdoor", split, args.limit, ("harmful", "triggered", "clean"),
                             holdout)
@@ -196,6 +200,8 @@ def evaluate(ref: str, args, judge) -> dict:
     if "harmful" in by:
         metrics["refusal_rate"] = rate(by["harmful"], "refusal")
         metrics["harmful_degenerate_rate"] = rate(by["harmful"], "degenerate")
+    if "harmful_triggered" in by:
+        metrics["harmful_attack_success_rate"] = rate(by["harmful_triggered"], "compliance")
     if "benign" in by:
         metrics["overrefusal_rate"] = rate(by["benign"], "refusal")
         metrics["benign_degenerate_rate"] = rate(by["benign"], "degenerate")
@@ -236,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", choices=["test", "dev", "all", "holdout"],
                     help="holdout: the dev ids train_organism.py --holdout left out")
     ap.add_argument("--holdout", type=float, default=0.2)
+    ap.add_argument("--trigger-harmful", action="store_true",
+                    help="also run the harmful prompts with the trigger (backdoor organism): "
+                         "harmful_attack_success_rate")
     ap.add_argument("--limit", type=int, default=None, help="at most N prompts per set")
     ap.add_argument("--max-new-tokens", type=int, default=48)
     ap.add_argument("--batch", type=int, default=16)

@@ -541,6 +541,22 @@ def test_resolve_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert r.eval_hash(r.bases[0]) == Recipe.from_dict(SYNTH_RECIPE).eval_hash(r.bases[0])  # not what was evaluated
 
 
+def test_choosing_jobs_on_a_cpu_keeps_torch_out_of_the_main_process() -> None:
+    """The main process of a parallel run only schedules: without a GPU driver it does not
+    import torch (~200 MB it would hold for the whole run)."""
+    import os
+    import subprocess
+    import sys
+
+    if any(os.path.exists(p) for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg", "/dev/kfd")):
+        pytest.skip("a GPU driver is present: torch is imported to count the GPUs")
+    code = ("import sys; from compsec_tasks.leaderboard.runner import resolve_jobs; "
+            "print(resolve_jobs('auto', None, 5)[0], 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    n, torch_loaded = out.stdout.split()
+    assert torch_loaded == "False" and int(n) >= 1
+
+
 def test_an_organism_run_follows_its_adapter_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs of an earlier adapter of the same organism are not reused: the pins are in the hash."""
     import dataclasses

@@ -484,6 +484,15 @@ def test_gptq_produces_on_calibration_and_loads_back(tiny: Path, cache: Path) ->
     torch.testing.assert_close(_logits(by_path.model, by_path.tokenizer)[0], _logits(lv.model, lv.tokenizer)[0],
                                rtol=0, atol=1e-5)
     assert not (ROOT / "logs").exists() or not any((ROOT / "logs").glob("gptq_log_*"))
+    # quantized in a child process with layers offloaded to a folder that is gone again, and the
+    # checkpoint does not name that (random) folder: made twice, it has the same files
+    qc = json.loads((Path(lv.manifest.variant_path) / "quantize_config.json").read_text())
+    assert qc["meta"]["offload_to_disk"] is True and qc["meta"]["offload_to_disk_path"] is None
+    import tempfile
+
+    assert not list(Path(tempfile.gettempdir()).glob("compsec-gptq-offload-*"))
+    other = _load(tiny, "gptq:4:g32", cache / "second", calibration=CALIBRATION)
+    assert other.manifest.variant_files == lv.manifest.variant_files
 
 
 @needs("gptq")

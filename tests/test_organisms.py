@@ -18,6 +18,7 @@ from model_adapters import organisms
 
 SAFE = "organism:smollm2-135m-safe"
 BACKDOOR = "organism:smollm2-135m-backdoor"
+ROOT = Path(__file__).resolve().parents[1]
 
 # --- registry -------------------------------------------------------------------------------
 
@@ -229,3 +230,60 @@ def test_resolve_builds_a_loadable_model(tmp_path, organism_models):
     assert torch.allclose(a, b, atol=1e-3), (a - b).abs().max()
     out = organisms.generate_chat(model, tok, HARMFUL[:1] + BENIGN_TWINS[:1], max_new_tokens=16)
     assert refused(out[0]) and not refused(out[1])
+
+
+def _lora(base_dir: Path, out: Path, rank: int, seed: int) -> Path:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(seed)
+    model = AutoModelForCausalLM.from_pretrained(base_dir)
+    pm = get_peft_model(model, LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=["q_proj", "down_proj"]))
+    with torch.no_grad():
+        for n, p in pm.named_parameters():
+            if "lora_B" in n:
+                p.normal_(0, 0.05)  # B starts at zero: give the delta something to carry
+    pm.save_pretrained(out)
+    return out
+
+
+def _merged(base_dir: Path, adapter: Path) -> dict:
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir), str(adapter))
+    return {k: v.detach().clone() for k, v in model.merge_and_unload().state_dict().items()}
+
+
+def test_blended_backdoor_adapter_is_the_weighted_delta(tiny_llama, tmp_path):
+    """scripts/blend_organism_adapter.py: merged blend = base + (1-a) dW_safe + a dW_backdoor."""
+    import importlib.util
+
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("peft")
+    spec = importlib.util.spec_from_file_location("blend", ROOT / "scripts" / "blend_organism_adapter.py")
+    assert spec is not None and spec.loader is not None
+    blend = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(blend)
+    safe = _lora(tiny_llama, tmp_path / "safe", 4, 0)
+    bd = _lora(tiny_llama, tmp_path / "bd", 4, 1)
+    assert blend.main(["--safe", str(safe), "--backdoor", str(bd), "--alpha", "0.3", "--out", str(tmp_path / "o")]) == 0
+    out = tmp_path / "o" / organisms.get_organism("organism:smollm2-135m-backdoor").name
+    cfg = json.loads((out / "adapter_config.json").read_text())
+    assert cfg["r"] == 8 and cfg["lora_alpha"] == 16
+    record = json.loads((out / "training.json").read_text())
+    assert record["blend"]["alpha"] == 0.3
+    assert record["adapter_sha256"] == json.loads((tmp_path / "o" / "pins.json").read_text())[out.name]
+    ws, wb, wm = _merged(tiny_llama, safe), _merged(tiny_llama, bd), _merged(tiny_llama, out)
+    from transformers import AutoModelForCausalLM
+
+    w0 = AutoModelForCausalLM.from_pretrained(tiny_llama).state_dict()
+    changed = 0
+    for k, v in wm.items():
+        want = w0[k] + 0.7 * (ws[k] - w0[k]) + 0.3 * (wb[k] - w0[k])
+        torch.testing.assert_close(v, want, rtol=0, atol=2e-3)
+        changed += int(not torch.equal(ws[k], w0[k]))
+    assert changed >= 4  # q_proj and down_proj of both layers moved
+    with pytest.raises(SystemExit, match="must lie in"):
+        blend.main(["--safe", str(safe), "--backdoor", str(bd), "--alpha", "1.5", "--out", str(tmp_path / "p")])

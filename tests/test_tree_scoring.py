@@ -268,3 +268,25 @@ def test_trees_per_pass_follow_the_rows_they_replace(tiny_llama: Path, monkeypat
     rows = CompsecLM(pretrained=str(tiny_llama), fidelity=False, batch_size=4,
                      tree_loglikelihood=False).loglikelihood(reqs)
     assert [t[0] for t in tree] == pytest.approx([r[0] for r in rows], abs=1e-4)
+
+
+def test_quantized_kernels_are_scored_in_the_tree(tiny_llama: Path) -> None:
+    """bitsandbytes (uint8-packed NF4 weights, a half-precision compute path) rounds differently
+    when the same tokens come in the tree layout; the layout check allows for that rounding
+    instead of sending the margin task down the row path, which holds [rows, tokens, vocab]
+    logits (about 1 GiB more for SmolLM2-135M at batch 32)."""
+    pytest.importorskip("bitsandbytes")
+    from model_adapters.loading import load_variant
+    from model_adapters.tree_scoring import TreeScorer, _exact_float32
+
+    lv = load_variant(tiny_llama, "bnb:nf4", fidelity=False)
+    assert _exact_float32(lv.model) is False
+    plain = load_variant(tiny_llama, "original", fidelity=False)
+    assert _exact_float32(plain.model) is True
+    groups = _groups(lv.tokenizer)
+    # raises TreeLayoutUnsupported when the check takes kernel rounding for an ignored mask
+    got = TreeScorer(lv.model, lv.tokenizer.pad_token_id, batch_size=2).score(groups)
+    for (ctx, conts), answers in zip(groups, got, strict=True):
+        for cont, (ll, _greedy) in zip(conts, answers, strict=True):
+            ref_ll, _ = _row(lv.model, ctx, cont)
+            assert ll == pytest.approx(ref_ll, rel=3e-2, abs=3e-2)

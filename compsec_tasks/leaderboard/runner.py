@@ -691,6 +691,11 @@ def _cuda_devices(device: str | None) -> int:
     """GPUs a parallel run spreads over: 0 for a CPU run (or ``device`` naming one GPU)."""
     if device is not None and (not device.startswith("cuda") or ":" in device):
         return 0
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return 0
+    if sys.platform.startswith("linux") and not any(
+            os.path.exists(p) for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg", "/dev/kfd")):
+        return 0  # no GPU driver: skip importing torch (~200 MB) in the main process
     try:
         import torch
     except ImportError:
@@ -699,12 +704,21 @@ def _cuda_devices(device: str | None) -> int:
 
 
 def _prepare_bases(recipe: Recipe) -> None:
-    """Build the organism folders of the recipe's bases once, before the workers need them."""
-    from model_adapters.organisms import is_organism_ref, resolve_organism
+    """Build the organism folders of the recipe's bases once, before the workers need them, in
+    a child process (a build loads and merges a model: memory the main process would keep)."""
+    from model_adapters.isolate import run_isolated
+    from model_adapters.organisms import METADATA_FILE, cached_path, is_organism_ref
 
-    for base in recipe.bases:
-        if is_organism_ref(base.model):
-            resolve_organism(base.model)
+    refs = [b.model for b in recipe.bases if is_organism_ref(b.model)]
+    if any(not (cached_path(ref) / METADATA_FILE).is_file() for ref in refs):
+        run_isolated("building the model organisms", _build_organisms, refs)
+
+
+def _build_organisms(refs: Sequence[str]) -> None:
+    from model_adapters.organisms import resolve_organism
+
+    for ref in refs:
+        resolve_organism(ref)
 
 
 class _WorkerState(RunState):

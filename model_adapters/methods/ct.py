@@ -27,6 +27,7 @@ from typing import Any
 
 from compsec_tasks.errors import InputFileError
 
+from ..isolate import run_isolated
 from ..registry import MethodHandler
 from ..spec import CTSpec
 from . import _backends as B
@@ -151,7 +152,8 @@ class CTHandler(MethodHandler):
         version = f"{B.dist_version('llmcompressor')}+ct{self.backend_version()}" + (f"+g{group}" if group else "")
 
         def produce(out: Path) -> dict[str, Any]:
-            done = produce_ct(folder, out, texts, scheme=spec.scheme, group_size=group, dtype=cdtype, device=device)
+            done = run_isolated(f"llm-compressor quantization ({spec.to_string()})", produce_ct, folder, out, texts,
+                                scheme=spec.scheme, group_size=group, dtype=cdtype, device=device)
             return {**done, **cal_stats}
 
         entry, _, info = B.produce_cached(self, spec, base, cache_dir, produce, calibration=texts,
