@@ -247,6 +247,12 @@ def cached_path(ref: str, cache_dir: str | Path | None = None) -> Path:
     return root / f"{info.name}-{info.digest()[:12]}"
 
 
+def is_built(ref: str, cache_dir: str | Path | None = None) -> bool:
+    """Whether :func:`resolve_organism` has a finished folder for ``ref`` (its metadata file is
+    written last), so that it returns without building."""
+    return (cached_path(ref, cache_dir) / METADATA_FILE).is_file()
+
+
 def load_base_model(base: BaseModelInfo = SMOLLM2_135M, dtype: str = "float32",
                     verify: bool = True) -> tuple[Any, Any]:
     """(model, tokenizer) of a GGUF base, dequantized to ``dtype``, ready to save or train.
@@ -320,7 +326,7 @@ def resolve_organism(ref: str, cache_dir: str | Path | None = None, *,
     """
     info = get_organism(ref)
     final = cached_path(ref, cache_dir)
-    if not force and (final / METADATA_FILE).is_file():
+    if not force and is_built(ref, cache_dir):
         return final
     # Verify before any heavy work, so a tampered adapter fails fast.
     verify_adapter(info)

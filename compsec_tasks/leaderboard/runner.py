@@ -710,10 +710,10 @@ def _prepare_bases(recipe: Recipe) -> None:
     """Build the organism folders of the recipe's bases once, before the workers need them, in
     a child process (a build loads and merges a model: memory the main process would keep)."""
     from model_adapters.isolate import run_isolated
-    from model_adapters.organisms import METADATA_FILE, cached_path, is_organism_ref
+    from model_adapters.organisms import is_built, is_organism_ref
 
     refs = [b.model for b in recipe.bases if is_organism_ref(b.model)]
-    if any(not (cached_path(ref) / METADATA_FILE).is_file() for ref in refs):
+    if any(not is_built(ref) for ref in refs):
         run_isolated("building the model organisms", _build_organisms, refs)
 
 
