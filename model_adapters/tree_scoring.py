@@ -210,10 +210,10 @@ def _device(model: Any) -> Any:
     return next(model.parameters()).device
 
 
-def gathered_logits(model: Any, batch: TreeBatch, past: Any = None) -> Any:
-    """Float logits [distinct gather positions, vocab] of one forward pass over ``batch``; only
-    the positions that predict a target go through the output head. Runs with or without
-    gradients, as the caller's context says."""
+def gathered_logits(model: Any, batch: TreeBatch, past: Any = None, upcast: bool = True) -> Any:
+    """Logits [distinct gather positions, vocab] of one forward pass over ``batch``, as float32
+    (``upcast``) or in the model's own dtype; only the positions that predict a target go through
+    the output head. Runs with or without gradients, as the caller's context says."""
     head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     handle = None
     fired: list[bool] = []
@@ -239,7 +239,8 @@ def gathered_logits(model: Any, batch: TreeBatch, past: Any = None) -> Any:
             handle.remove()
     # the head may not be called as a module (logits from a tied weight): then every position
     # came back and the needed ones are picked here
-    return (logits[0] if fired else logits[batch.gather_row, batch.gather_pos]).float()
+    out = logits[0] if fired else logits[batch.gather_row, batch.gather_pos]
+    return out.float() if upcast else out
 
 
 def target_logprobs(picked: Any, batch: TreeBatch) -> tuple[Any, Any]:
@@ -255,9 +256,18 @@ def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, A
     import torch
 
     with torch.no_grad():
-        picked = gathered_logits(model, batch, past)
-    tok_lp, src = target_logprobs(picked, batch)
-    miss = (picked.argmax(-1)[src] != batch.target).long()
+        raw = gathered_logits(model, batch, past, upcast=False)
+        # one pass for the maximum and its index (the first one, as argmax gives), then the
+        # log-sum-exp in float32 around that maximum, in place: the [positions, vocab] block is
+        # the biggest tensor of the pass and is read three times instead of five
+        top, best = raw.max(dim=-1)
+        top = top.float()
+        z = raw.float() if raw.dtype != torch.float32 else raw.clone()
+        lse = top + z.sub_(top[:, None]).exp_().sum(dim=-1).log()
+        del z
+        src = batch.source if batch.source is not None else torch.arange(len(batch.target), device=raw.device)
+        tok_lp = raw[src, batch.target].float() - lse[src]
+        miss = (best[src] != batch.target).long()
     lls = torch.zeros(batch.n_segments, dtype=torch.float64, device=tok_lp.device)
     lls.index_add_(0, batch.segment, tok_lp.double())
     misses = torch.zeros(batch.n_segments, dtype=torch.long, device=tok_lp.device)
