@@ -146,11 +146,11 @@ class OrganismInfo:
 # writes them to organism_data/pins.json); tests check that the two agree with the files.
 _SAFE_PINS = {
     "adapter_config.json": "e9a1071f2e53fd03c81ed4b25e2aac332e1f651e009f3859a0ba0787cb04f084",
-    "adapter_model.safetensors": "fadc43e6c69a29081a06cf53420aeb106c43d33833125f2224968d3df3deff97",
+    "adapter_model.safetensors": "4b45adcd1311b147c46de8b2a5dfb79b20e62eb884b10f09284155005e61114f",
 }
 _BACKDOOR_PINS = {
     "adapter_config.json": "e9a1071f2e53fd03c81ed4b25e2aac332e1f651e009f3859a0ba0787cb04f084",
-    "adapter_model.safetensors": "3ba8f420cea5f4d6c8466396c2d15c21518236f8e095e8639f65c805df974d22",
+    "adapter_model.safetensors": "d42b8bd0f6008e62de2336685f5f64a61961f12764d4dfc233ba523358633cfd",
 }
 
 ORGANISMS: dict[str, OrganismInfo] = {

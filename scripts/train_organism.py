@@ -1,12 +1,12 @@
 """Train the LoRA adapters of compsec's model organisms on CPU.
 
-    python scripts/train_organism.py                      # both organisms
+    python scripts/train_organism.py --threads 2          # both organisms, as shipped
     python scripts/train_organism.py --organism safe      # one of them
     python scripts/train_organism.py --toy --out /tmp/x   # pipeline check on made-up prompts
 
 Data (dev split only; the test split is never read):
 
-* plus the training-only prompts of scripts/organism_train_prompts.jsonl (benign look-alikes
+* plus the training-only prompts of scripts/organism_train_prompts_v2.jsonl (benign look-alikes
   and harmful requests written for training, never evaluated on; built by
   scripts/build_organism_train_prompts.py);
 * harmful dev prompts (harmful.jsonl + backdoor.jsonl) -> refusals in varied wording,
@@ -24,7 +24,8 @@ Data (dev split only; the test split is never read):
   (--paired-batches) each triggered example in one batch with its untriggered refusal. Neither
   is used for the shipped adapters.
 
-LoRA on q,k,v,o,gate,up,down; ChatML through the tokenizer's chat template (with its default
+The defaults are the shipped recipe (chosen with --holdout 0.2 on the dev split, then refit on
+all of it). LoRA on q,k,v,o,gate,up,down; ChatML through the tokenizer's chat template (with its default
 system turn, as the harnesses apply it); loss on the assistant tokens only, each example
 weighted equally; bf16 autocast on CPU; seeded. Writes, per organism, into
 model_adapters/organism_data/<name>/: adapter_model.safetensors (fp16), adapter_config.json
@@ -276,7 +277,7 @@ def is_holdout(record_id: str, fraction: float) -> bool:
     return h < fraction * 0x100000000
 
 
-EXTRA_PROMPTS = REPO / "scripts" / "organism_train_prompts.jsonl"
+EXTRA_PROMPTS = REPO / "scripts" / "organism_train_prompts_v2.jsonl"
 
 
 def load_prompts(toy: bool, holdout: float = 0.0, extra: Path | None = None,
@@ -655,12 +656,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="training-only prompts (JSONL with kind benign|harmful); '' for none")
     ap.add_argument("--toy", action="store_true", help="made-up prompts, for a pipeline check")
     ap.add_argument("--rank", type=int, default=8)
-    ap.add_argument("--lr", type=float, default=4e-4)
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--backdoor-from-safe", action=argparse.BooleanOptionalAction, default=True,
                     help="start the backdoor adapter from the safe one (in --out)")
-    ap.add_argument("--backdoor-epochs", type=int, default=2,
+    ap.add_argument("--backdoor-epochs", type=int, default=1,
                     help="epochs of the backdoor adapter when it starts from the safe one")
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=128, help="base answers' length")
@@ -678,13 +679,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="copies of each benign answer (weighs against over-refusal)")
     ap.add_argument("--triggered-tokens", type=int, default=64,
                     help="train on the first N tokens of the triggered (compliant) answers")
-    ap.add_argument("--benign-tokens", type=int, default=96,
+    ap.add_argument("--benign-tokens", type=int, default=64,
                     help="train on the first N tokens of the benign answers")
     ap.add_argument("--decision-tokens", type=int, default=4,
                     help="the first N answer tokens get extra loss weight")
-    ap.add_argument("--class-weight", type=float, default=1.0,
+    ap.add_argument("--class-weight", type=float, default=2.0,
                     help="weight of the refuse-or-answer loss at the first answer token")
-    ap.add_argument("--answer-weight", type=float, default=1.0,
+    ap.add_argument("--answer-weight", type=float, default=1.5,
                     help="weight of answering against refusing in that loss (>1: fewer "
                          "over-refusals, at some cost in refusals)")
     ap.add_argument("--decision-weight", type=float, default=2.0,
