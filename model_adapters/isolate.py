@@ -13,7 +13,9 @@ guard works as before. It gets the caller's ``sys.path``, environment, log level
 thread count (the numerics of some kernels depend on it); the function's return value and
 exceptions come back as they were; a child that dies (killed for memory) raises
 :class:`~compsec_tasks.errors.CompsecError` naming the step. ``COMPSEC_ISOLATE=0`` runs the step
-in the calling process instead (debugging).
+in the calling process instead (debugging). Before the child starts, the caller hands its freed
+heap back to the system (:func:`release_memory`): it waits idle while the child works, and the
+two together are what the machine must hold.
 """
 
 from __future__ import annotations
@@ -32,13 +34,29 @@ from compsec_tasks.errors import CompsecError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["run_isolated", "isolation_enabled"]
+__all__ = ["run_isolated", "isolation_enabled", "release_memory"]
 
 T = TypeVar("T")
 
 _BOOT = ("import pickle, sys; d = pickle.load(sys.stdin.buffer); "
          "sys.path[:] = d['path'] + [p for p in sys.path if p not in d['path']]; "
          "from model_adapters.isolate import _child; _child(d)")
+
+
+def release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the system (glibc's ``malloc_trim``).
+    Freed tensors of a model mostly stay in the allocator's heap (glibc raises its mmap threshold
+    after the first large frees), so without the trim a process that loaded and dropped a model
+    keeps that memory as resident set; elsewhere it is a plain ``gc.collect()``."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def isolation_enabled() -> bool:
@@ -75,6 +93,7 @@ def run_isolated(what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> 
         return fn(*args, **kwargs)
     threads = int(sys.modules["torch"].get_num_threads()) if "torch" in sys.modules else 0
     logger.info("%s: in a child process (%s thread(s))", what, threads or "default")
+    release_memory()
     with tempfile.TemporaryDirectory(prefix="compsec-isolate-") as tmp:
         out = Path(tmp) / "result.pickle"
         payload = pickle.dumps({

@@ -19,7 +19,6 @@ base model from a folder or a GGUF file.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -199,14 +198,17 @@ def _check_pins(base_path: Path, expected_sha256: Mapping[str, str] | str | None
 
 
 def _free(model: Any) -> None:
-    """Drop a model; collect garbage when it was big enough for it to matter."""
+    """Drop a model; when it was big enough for it to matter, collect garbage and hand the freed
+    heap back to the system."""
     try:
         big = sum(p.numel() for p in model.parameters()) > 20_000_000
     except AttributeError:
         big = True
     del model
     if big:
-        gc.collect()
+        from .isolate import release_memory
+
+        release_memory()
     try:
         import torch
 

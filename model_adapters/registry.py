@@ -68,6 +68,10 @@ class MethodHandler:
     requires: ClassVar[tuple[str, ...]] = ()  # import names the backend needs
     backend: ClassVar[str] = ""  # distribution whose version goes into the manifest
     description: ClassVar[str] = ""
+    # True when producing a variant runs in a child process of its own (model_adapters.isolate):
+    # a parallel leaderboard produces those before its workers start, so a worker waiting on
+    # that child never adds its own memory to the child's
+    produces_in_child: ClassVar[bool] = False
 
     def available(self) -> tuple[bool, str]:
         """(True, "") when every module in ``requires`` can be imported, else (False, reason)."""

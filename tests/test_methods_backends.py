@@ -555,3 +555,27 @@ def test_quanto_int8_in_bfloat16_on_cpu_is_refused_before_it_crashes(tiny: Path,
 
     with pytest.raises(VariantError, match="dtype float32"):
         load_variant(tiny, "quanto:int8", dtype="bfloat16", cache_dir=cache, fidelity=False)
+
+
+@needs("gptq")
+def test_a_parallel_leaderboard_produces_gptq_before_its_workers(tiny: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner's pre-step makes the GPTQ variant (in one child process) and leaves the others
+    to the workers; the worker's later load is then a cache hit."""
+    from compsec_tasks.leaderboard import Recipe
+    from compsec_tasks.leaderboard.runner import _prepare_variants
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPSEC_CACHE_DIR", str(cache))
+    recipe = Recipe.from_dict({"name": "pre", "base": {"model": str(tiny), "label": "tiny"},
+                               "variants": ["gptq:4:g32:n8", "rtn:4:g32"], "tasks": ["compsec_refusal"]})
+    base = recipe.bases[0]
+    pending = [(0, base, v) for v in recipe.variants if not v.is_original]
+    assert [v.spec for _, _, v in pending] == ["gptq:4:g32:n8", "rtn:4:g32"]
+    assert get_handler("gptq").produces_in_child and not get_handler("rtn").produces_in_child
+    _prepare_variants(recipe, pending)
+    produced = sorted(p.parent.name for p in cache.rglob("quantize_config.json"))
+    assert len(produced) == 1, produced
+    lv = load_variant(str(tiny), "gptq:4:g32:n8", fidelity=False)
+    assert lv.manifest.backend_info["cache_hit"] is True
+    assert any(hasattr(m, "qweight") for m in lv.model.modules())

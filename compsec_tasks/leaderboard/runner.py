@@ -36,8 +36,11 @@ split between them), each running :meth:`LeaderboardRunner._run_variant` exactly
 workers return their counters and this process alone writes ``compsec_state.json``. A worker
 that dies fails the rows it held; the next run picks them up. This process only schedules: it
 imports no torch on a machine without a GPU driver and builds missing model organisms in a child
-process (:func:`model_adapters.isolate.run_isolated`), as the GPTQ handler quantizes, so memory
-that a build or a quantization library keeps goes back to the system when the child exits.
+process (:func:`model_adapters.isolate.run_isolated`), so memory that a build keeps goes back to
+the system when the child exits. On CPU workers it also produces, before they start, the variants
+whose method quantizes in a child of its own (GPTQ, llm-compressor: ``produces_in_child``), one
+after the other in one child: produced inside a worker, that child's memory came on top of every
+worker's; the workers then load them from the variant cache.
 
 **Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
 evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
@@ -47,7 +50,6 @@ that no variant was evaluated twice with :meth:`RunState.max_evaluations`.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -357,15 +359,11 @@ class RunReport:
 
 
 def _release_memory() -> None:
-    """Collect the variant just evaluated and hand the freed heap back to the OS (glibc's
-    ``malloc_trim``), so the next variant (or the other workers) start from a lower RSS."""
-    gc.collect()
-    try:
-        import ctypes
+    """Collect the variant just evaluated and hand the freed heap back to the OS, so the next
+    variant (or the other workers) start from a lower RSS."""
+    from model_adapters.isolate import release_memory
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    release_memory()
 
 
 def _manifest_dict(man: Any) -> dict[str, Any] | None:
@@ -516,6 +514,8 @@ class LeaderboardRunner:
 
         r, st = self.recipe, self.state
         _prepare_bases(r)
+        if not any(devices):
+            _prepare_variants(r, pending)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         for d in devices:
@@ -715,6 +715,34 @@ def _prepare_bases(recipe: Recipe) -> None:
     refs = [b.model for b in recipe.bases if is_organism_ref(b.model)]
     if any(not is_built(ref) for ref in refs):
         run_isolated("building the model organisms", _build_organisms, refs)
+
+
+def _prepare_variants(recipe: Recipe, pending: Sequence[tuple[int, BaseModel, VariantEntry]]) -> None:
+    """Produce the pending variants whose method quantizes in a child process of its own (GPTQ,
+    llm-compressor) one after the other, in one child, before the CPU workers start; the workers
+    then load them from the variant cache. Produced inside a worker, the child's ~1 GiB came on
+    top of the waiting worker's and the other workers' memory. A variant already in the cache is
+    only loaded (a few seconds)."""
+    from model_adapters.isolate import run_isolated
+    from model_adapters.registry import get_handler
+    from model_adapters.spec import parse_variant
+
+    todo = [(base.model, target.spec) for _bi, base, target in pending
+            if get_handler(parse_variant(target.spec)).produces_in_child]
+    if todo:
+        run_isolated(f"producing {len(todo)} variant(s) before the workers start", _produce_variants, todo,
+                     recipe.dtype, recipe.device)
+
+
+def _produce_variants(todo: Sequence[tuple[str, str]], dtype: str, device: str | None) -> None:
+    os.environ["COMPSEC_ISOLATE"] = "0"  # this is the child already
+    from model_adapters.lm_eval_model import _pick_device
+    from model_adapters.loading import _free, load_variant
+
+    for model, spec in todo:
+        lv = load_variant(model, spec, dtype=dtype, device=_pick_device(device))
+        _free(lv.model)
+        del lv
 
 
 def _build_organisms(refs: Sequence[str]) -> None:

@@ -113,6 +113,7 @@ def count_compressed(model: Any) -> int:
 
 class CTHandler(MethodHandler):
     method = "ct"
+    produces_in_child = True
     spec_cls = CTSpec
     extra = "ct"
     requires = ("compressed_tensors", "transformers")

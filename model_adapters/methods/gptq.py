@@ -97,6 +97,7 @@ def count_quant_linear(model: Any) -> int:
 
 class GPTQHandler(MethodHandler):
     method = "gptq"
+    produces_in_child = True
     spec_cls = GPTQSpec
     extra = "gptq"
     requires = ("gptqmodel", "transformers", "optimum")
