@@ -579,3 +579,18 @@ def test_a_parallel_leaderboard_produces_gptq_before_its_workers(tiny: Path, tmp
     lv = load_variant(str(tiny), "gptq:4:g32:n8", fidelity=False)
     assert lv.manifest.backend_info["cache_hit"] is True
     assert any(hasattr(m, "qweight") for m in lv.model.modules())
+
+
+@needs("gptq")
+def test_a_variant_that_cannot_be_produced_early_is_left_to_its_worker(tiny: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from compsec_tasks.leaderboard import Recipe
+    from compsec_tasks.leaderboard.runner import _prepare_variants
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPSEC_CACHE_DIR", str(cache))
+    recipe = Recipe.from_dict({"name": "pre", "base": {"model": str(tiny), "label": "tiny"},
+                               "variants": ["gptq:4:g48"], "tasks": ["compsec_refusal"]})
+    pending = [(0, recipe.bases[0], v) for v in recipe.variants if not v.is_original]
+    _prepare_variants(recipe, pending)  # does not raise: the row fails later, in its worker
+    assert not list(cache.rglob("quantize_config.json"))

@@ -729,18 +729,29 @@ def _prepare_variants(recipe: Recipe, pending: Sequence[tuple[int, BaseModel, Va
 
     todo = [(base.model, target.spec) for _bi, base, target in pending
             if get_handler(parse_variant(target.spec)).produces_in_child]
-    if todo:
+    if not todo:
+        return
+    try:
         run_isolated(f"producing {len(todo)} variant(s) before the workers start", _produce_variants, todo,
                      recipe.dtype, recipe.device)
+    except Exception as exc:  # noqa: BLE001 - the workers try again and fail the row with its error
+        logger.warning("producing variants before the workers failed (%s); the workers produce them",
+                       _error_text(exc))
 
 
 def _produce_variants(todo: Sequence[tuple[str, str]], dtype: str, device: str | None) -> None:
+    """The child's side of :func:`_prepare_variants`. A variant that fails here is left to its
+    worker, which records the error on its row."""
     os.environ["COMPSEC_ISOLATE"] = "0"  # this is the child already
     from model_adapters.lm_eval_model import _pick_device
     from model_adapters.loading import _free, load_variant
 
     for model, spec in todo:
-        lv = load_variant(model, spec, dtype=dtype, device=_pick_device(device))
+        try:
+            lv = load_variant(model, spec, dtype=dtype, device=_pick_device(device))
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            logger.warning("%s of %s not produced before the workers: %s", spec, model, _error_text(exc))
+            continue
         _free(lv.model)
         del lv
 
