@@ -34,6 +34,7 @@ from compsec_tasks.errors import CompsecError, InputFileError, MissingDependency
 from . import fidelity as fid
 from .cache import calibration_hash, default_cache_dir
 from .integrity import check_safe_format, hash_weight_files, verify_files
+from .isolate import release_memory
 from .manifest import SIMULATED_NOTE, Manifest, model_stats, now_utc, runtime_versions, simulated_linear_bytes
 from .organisms import is_organism_ref, resolve_organism
 from .registry import get_handler
@@ -206,8 +207,6 @@ def _free(model: Any) -> None:
         big = True
     del model
     if big:
-        from .isolate import release_memory
-
         release_memory()
     try:
         import torch

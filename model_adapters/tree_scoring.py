@@ -243,12 +243,15 @@ def gathered_logits(model: Any, batch: TreeBatch, past: Any = None, upcast: bool
     return out.float() if upcast else out
 
 
-def target_logprobs(picked: Any, batch: TreeBatch) -> tuple[Any, Any]:
-    """(log-probability of each target, index of its row in ``picked``) from :func:`gathered_logits`."""
+def target_logprobs(picked: Any, batch: TreeBatch, lse: Any = None) -> tuple[Any, Any]:
+    """(log-probability of each target, index of its row in ``picked``) from :func:`gathered_logits`;
+    ``lse`` is the float log-sum-exp of each row of ``picked`` when the caller already has it."""
     import torch
 
     src = batch.source if batch.source is not None else torch.arange(len(batch.target), device=picked.device)
-    return picked[src, batch.target] - torch.logsumexp(picked, dim=-1)[src], src
+    if lse is None:
+        lse = torch.logsumexp(picked, dim=-1)
+    return picked[src, batch.target] - lse[src], src
 
 
 def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, Any]:
@@ -265,8 +268,7 @@ def forward_tree(model: Any, batch: TreeBatch, past: Any = None) -> tuple[Any, A
         z = raw.float() if raw.dtype != torch.float32 else raw.clone()
         lse = top + z.sub_(top[:, None]).exp_().sum(dim=-1).log()
         del z
-        src = batch.source if batch.source is not None else torch.arange(len(batch.target), device=raw.device)
-        tok_lp = raw[src, batch.target].float() - lse[src]
+        tok_lp, src = target_logprobs(raw, batch, lse)  # model-dtype logit − float32 lse: float32
         miss = (best[src] != batch.target).long()
     lls = torch.zeros(batch.n_segments, dtype=torch.float64, device=tok_lp.device)
     lls.index_add_(0, batch.segment, tok_lp.double())

@@ -358,14 +358,6 @@ class RunReport:
         }
 
 
-def _release_memory() -> None:
-    """Collect the variant just evaluated and hand the freed heap back to the OS, so the next
-    variant (or the other workers) start from a lower RSS."""
-    from model_adapters.isolate import release_memory
-
-    release_memory()
-
-
 def _manifest_dict(man: Any) -> dict[str, Any] | None:
     if man is None:
         return None
@@ -619,7 +611,10 @@ class LeaderboardRunner:
         finally:
             if lm is not None:
                 del lm
-                _release_memory()
+                # the next variant (or the other workers) start from a lower RSS
+                from model_adapters.isolate import release_memory
+
+                release_memory()
         if manifest is None:
             manifest = self._manifest_from_tasks(partial, tasks)
         run_dir.parent.mkdir(parents=True, exist_ok=True)
