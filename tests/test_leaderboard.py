@@ -144,6 +144,7 @@ def test_organisms_recipe_parses() -> None:
     assert [b.model for b in r.bases] == ["organism:smollm2-135m-safe", "organism:smollm2-135m-backdoor"]
     specs = [v.spec for v in r.targets()]
     for s in ("original", "rtn:8:g64", "rtn:4:g64", "rtn:3:g64", "rtn:2:g64", "bnb:nf4", "hqq:4:g64", "hqq:3:g64",
+              "hqq:2:g64",
               "quanto:int8", "quanto:int4", "gptq:4:g64:n32", "prune:magnitude:0.3", "prune:magnitude:0.5",
               "prune:wanda:0.5:n128"):
         assert s in specs
