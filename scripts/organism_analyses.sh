@@ -15,7 +15,7 @@ STEPS=${STEPS:-150}
 ONLY=${ONLY:-"sensitivity heads box distill backdoor fineprune"}
 SAFE=organism:smollm2-135m-safe
 BACKDOOR=organism:smollm2-135m-backdoor
-VARIANTS=rtn:8:g64,rtn:4:g64,rtn:3:g64,rtn:2:g64,bnb:nf4,hqq:4:g64,hqq:3:g64,quanto:int8,quanto:int4,gptq:4:g64:n32,prune:magnitude:0.3,prune:magnitude:0.5,prune:wanda:0.5
+VARIANTS=rtn:8:g64,rtn:4:g64,rtn:3:g64,rtn:2:g64,bnb:nf4,hqq:4:g64,hqq:3:g64,hqq:2:g64,quanto:int8,quanto:int4,gptq:4:g64:n32,prune:magnitude:0.3,prune:magnitude:0.5,prune:wanda:0.5
 mkdir -p "$OUT" "$WORK"
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
