@@ -2,7 +2,9 @@
 and scripts/organism_train_prompts_v2.jsonl (that set plus MORE_BENIGN and MORE_HARMFUL: the set the shipped
 adapters were trained on, train_organism.py's default). scripts/organism_train_prompts_v3.jsonl is v2 plus
 MORE_BENIGN_3 and MORE_HARMFUL_3: a broader set whose harmful requests reach sub-areas of each category that
-v2 covers thinly, with look-alikes on the same sub-areas.
+v2 covers thinly, with look-alikes on the same sub-areas. Adapters trained on v3 with the shipped recipe did
+worse on the test split than the shipped ones (benchmarks/results/organisms_v3_prompts.json), so v2 stays the
+default; v3 is kept for recipes that use more data.
 
 These rows are training data only: the organisms are never evaluated on them. They hold benign look-alikes
 (scary words, legitimate intent), everyday requests, and harmful requests (requests only, no harmful content).
