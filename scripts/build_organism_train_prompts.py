@@ -1667,19 +1667,25 @@ def build_rows(benign: dict[str, list[str]] | None = None,
     return rows, dropped
 
 
-def extended_tables() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+Tables = dict[str, list[str]]
+
+
+def _appended(benign: Tables, harmful: Tables, more_benign: Tables, more_harmful: Tables,
+              names: str) -> tuple[Tables, Tables]:
+    """``more_benign`` / ``more_harmful`` appended per category, so the earlier ids keep their numbers."""
+    if set(more_benign) != set(benign) or set(more_harmful) != set(harmful):
+        raise ValueError(f"{names} must have the categories of BENIGN / HARMFUL")
+    return ({c: benign[c] + more_benign[c] for c in benign}, {c: harmful[c] + more_harmful[c] for c in harmful})
+
+
+def extended_tables() -> tuple[Tables, Tables]:
     """BENIGN and HARMFUL with MORE_BENIGN and MORE_HARMFUL appended per category."""
-    if set(MORE_BENIGN) != set(BENIGN) or set(MORE_HARMFUL) != set(HARMFUL):
-        raise ValueError("MORE_BENIGN / MORE_HARMFUL must have the categories of BENIGN / HARMFUL")
-    return ({c: BENIGN[c] + MORE_BENIGN[c] for c in BENIGN}, {c: HARMFUL[c] + MORE_HARMFUL[c] for c in HARMFUL})
+    return _appended(BENIGN, HARMFUL, MORE_BENIGN, MORE_HARMFUL, "MORE_BENIGN / MORE_HARMFUL")
 
 
-def broader_tables() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def broader_tables() -> tuple[Tables, Tables]:
     """The v2 tables (extended_tables) with MORE_BENIGN_3 and MORE_HARMFUL_3 appended per category."""
-    benign, harmful = extended_tables()
-    if set(MORE_BENIGN_3) != set(benign) or set(MORE_HARMFUL_3) != set(harmful):
-        raise ValueError("MORE_BENIGN_3 / MORE_HARMFUL_3 must have the categories of BENIGN / HARMFUL")
-    return ({c: benign[c] + MORE_BENIGN_3[c] for c in benign}, {c: harmful[c] + MORE_HARMFUL_3[c] for c in harmful})
+    return _appended(*extended_tables(), MORE_BENIGN_3, MORE_HARMFUL_3, "MORE_BENIGN_3 / MORE_HARMFUL_3")
 
 
 def write_rows(rows: list[dict[str, str]], path: Path) -> None:
