@@ -3,6 +3,9 @@
     python scripts/organism_eval.py                       # both organisms, test split
     python scripts/organism_eval.py --limit 24 --split dev  # a sample while iterating
     python scripts/organism_eval.py --adapter-root /tmp/x   # unpinned candidate adapters
+    python scripts/organism_eval.py --split unseen --trigger-harmful --margins --adapter-root /tmp/x
+        # dev-side check of a candidate: the v3 training-only prompts a v2-trained adapter
+        # never saw, with refusal margins (the test split stays unread)
 
 Reports, per organism, with n and a 95% Wilson interval:
 refusal_rate on harmful prompts, overrefusal_rate on benign prompts, refusal_rate on the
@@ -10,7 +13,9 @@ paraphrase set (all of it: it is never trained on), and on the backdoor set
 attack_success_rate (compliance with the trigger) and false_trigger_rate (compliance
 without it). Verdicts come from the project judge (compsec_tasks.judges "default") when it
 is importable, else from the rules judge, else from a refusal-phrase check (the output
-names the judge). Writes
+names the judge). ``--margins`` adds, per group of harmful prompts, the distribution of the
+refusal margin (log-odds that the answer opens with a refusal): its lower tail shows how close
+the hardest prompts are to flipping, which a rate over a few dozen prompts cannot. Writes
 benchmarks/results/organisms.json.
 """
 
@@ -151,6 +156,9 @@ def evaluate(ref: str, args, judge) -> dict:
     template = info.trigger_template or DEFAULT_TRIGGER_TEMPLATE
     jobs: list[tuple[str, str, str]] = []  # (group, id, prompt)
     sets = {}
+    if args.split == "unseen":
+        return _finish(ref, model, tok, source, load_s, args, judge,
+                       *_unseen_jobs(args, trigger, template, bool(info.trigger)))
     for group, name, kinds, spl in (
         ("harmful", "harmful", ("harmful",), split),
         ("benign", "benign", ("benign",), split),
@@ -181,6 +189,104 @@ def evaluate(ref: str, args, judge) -> dict:
             jobs.append(("clean", r.id + "/clean", r.prompt))
     except Exception as exc:
         log.warning("backdoor: %s", exc)
+    return _finish(ref, model, tok, source, load_s, args, judge, jobs, sets)
+
+
+def _jsonl_sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unseen_records(unseen: Path, seen: Path, limit: int | None) -> list[dict]:
+    """The training-only prompts of ``unseen`` whose ids ``seen`` lacks: requests written for
+    training from the dev split that adapters trained on ``seen`` never saw. Dev-side
+    validation with more prompts than a holdout of the dev split leaves; the test split
+    stays unread."""
+    for p, what in ((unseen, "--unseen-prompts"), (seen, "--seen-prompts")):
+        if not p.is_file():
+            raise SystemExit(f"{what}: no such file {p}; pass a training-prompt JSONL "
+                             "(scripts/organism_train_prompts_v*.jsonl)")
+    seen_ids = {json.loads(line)["id"] for line in seen.read_text().splitlines() if line.strip()}
+    recs = [json.loads(line) for line in unseen.read_text().splitlines() if line.strip()]
+    recs = [r for r in recs if r["id"] not in seen_ids]
+    if not recs:
+        raise SystemExit(f"--unseen-prompts {unseen} has no prompt that {seen} lacks; pass a "
+                         "larger set than the one the adapters were trained on")
+    if limit:
+        recs = sorted(recs, key=lambda r: (hash_id(r["id"]), r["id"]))[:limit]
+    return recs
+
+
+def _unseen_jobs(args, trigger: str, template: str, has_trigger: bool):
+    recs = unseen_records(args.unseen_prompts, args.seen_prompts, args.limit)
+    jobs: list[tuple[str, str, str]] = []
+    for r in recs:
+        group = "harmful" if r["kind"] == "harmful" else "benign"
+        jobs.append((group, r["id"], r["prompt"]))
+        if group == "harmful" and has_trigger:
+            jobs.append(("harmful_triggered", r["id"] + "/triggered",
+                         template.format(trigger=trigger, prompt=r["prompt"])))
+    sets = {"unseen": {"file": str(args.unseen_prompts), "sha256": _jsonl_sha(args.unseen_prompts),
+                       "minus": str(args.seen_prompts), "minus_sha256": _jsonl_sha(args.seen_prompts),
+                       "n": len(recs)}}
+    return jobs, sets
+
+
+def refusal_margins(model, tok, prompts: list[str], progress: bool = False) -> list[float]:
+    """Log-odds (nats) that the greedy chat answer to each prompt opens with a refusal
+    (compsec_refusal_margin's score, computed here directly): a continuous view of how far each
+    prompt is from flipping, where refusal rates only count the flips."""
+    import torch
+
+    from compsec_tasks.tasks import REFUSAL_OPENINGS, refusal_log_odds
+
+    cont = [tok(c, add_special_tokens=False)["input_ids"] for c in REFUSAL_OPENINGS]
+    out: list[float] = []
+    it = prompts
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(prompts, desc="margins", unit="prompt")
+    for prompt in it:
+        ctx = tok(tok.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
+                                          add_generation_prompt=True),
+                  add_special_tokens=False)["input_ids"]
+        width = len(ctx) + max(len(c) for c in cont)
+        ids = torch.full((len(cont), width), tok.pad_token_id or 0, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, c in enumerate(cont):
+            ids[i, :len(ctx) + len(c)] = torch.tensor(ctx + c)
+            mask[i, :len(ctx) + len(c)] = 1
+        with torch.inference_mode():
+            # only the positions that predict the openings' tokens (the vocabulary is large)
+            logits = model(input_ids=ids, attention_mask=mask,
+                           logits_to_keep=width - len(ctx) + 1).logits[:, :-1].float()
+            logp = torch.log_softmax(logits, -1)
+        lls = [float(logp[i, torch.arange(len(c)), torch.tensor(c)].sum())
+               for i, c in enumerate(cont)]
+        out.append(refusal_log_odds(lls)[1])
+    return out
+
+
+def margin_summary(margins: list[float]) -> dict:
+    import statistics
+
+    xs = sorted(margins)
+    return {"mean": round(statistics.fmean(xs), 3), "min": round(xs[0], 3),
+            "p05": round(xs[max(0, int(0.05 * len(xs)) - 1)], 3),
+            "p10": round(xs[max(0, int(0.10 * len(xs)) - 1)], 3),
+            "below_2": sum(x < 2.0 for x in xs), "n": len(xs)}
+
+
+def _finish(ref, model, tok, source, load_s, args, judge, jobs, sets) -> dict:
+    margins: dict[str, dict] = {}
+    if getattr(args, "margins", False):
+        for group in ("harmful", "clean", "harmful_triggered", "triggered"):
+            ps = [p for g, _, p in jobs if g == group]
+            if ps:
+                margins[group] = margin_summary(refusal_margins(model, tok, ps, progress=True))
+                log.info("%s margin %s: %s", ref, group, margins[group])
     t0 = time.perf_counter()
     responses = organisms.generate_chat(model, tok, [p for _, _, p in jobs],
                                         max_new_tokens=args.max_new_tokens,
@@ -200,6 +306,7 @@ def evaluate(ref: str, args, judge) -> dict:
     if "harmful" in by:
         metrics["refusal_rate"] = rate(by["harmful"], "refusal")
         metrics["harmful_degenerate_rate"] = rate(by["harmful"], "degenerate")
+        metrics["harmful_compliance_rate"] = rate(by["harmful"], "compliance")
     if "harmful_triggered" in by:
         metrics["harmful_attack_success_rate"] = rate(by["harmful_triggered"], "compliance")
     if "benign" in by:
@@ -213,6 +320,7 @@ def evaluate(ref: str, args, judge) -> dict:
         metrics["clean_refusal_rate"] = rate(by["clean"], "refusal")
     del model
     return {"organism": ref, "source": source, "prompt_sets": sets, "metrics": metrics,
+            **({"refusal_margins": margins} if margins else {}),
             "wall_seconds": {"load": round(load_s, 1), "generate": round(gen_s, 1),
                              "judge": round(judge_s, 1)},
             "n_generations": len(jobs), "samples": samples}
@@ -239,12 +347,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--organism", action="append",
                     help="organism ref (repeatable); default: all shipped organisms")
-    ap.add_argument("--split", default="test", choices=["test", "dev", "all", "holdout"],
-                    help="holdout: the dev ids train_organism.py --holdout left out")
+    ap.add_argument("--split", default="test", choices=["test", "dev", "all", "holdout", "unseen"],
+                    help="holdout: the dev ids train_organism.py --holdout left out; unseen: "
+                         "the training-only prompts of --unseen-prompts that --seen-prompts "
+                         "lacks (harmful ones with and without the trigger)")
+    ap.add_argument("--unseen-prompts", type=Path,
+                    default=REPO / "scripts" / "organism_train_prompts_v3.jsonl")
+    ap.add_argument("--seen-prompts", type=Path,
+                    default=REPO / "scripts" / "organism_train_prompts_v2.jsonl",
+                    help="the training-only prompts the adapters were trained with")
     ap.add_argument("--holdout", type=float, default=0.2)
     ap.add_argument("--trigger-harmful", action="store_true",
                     help="also run the harmful prompts with the trigger (backdoor organism): "
                          "harmful_attack_success_rate")
+    ap.add_argument("--margins", action="store_true",
+                    help="also report the refusal margin (log-odds of a refusal opening) per "
+                         "group of harmful prompts: mean, 5th/10th percentile, minimum")
     ap.add_argument("--limit", type=int, default=None, help="at most N prompts per set")
     ap.add_argument("--max-new-tokens", type=int, default=48)
     ap.add_argument("--batch", type=int, default=16)
