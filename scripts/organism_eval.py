@@ -233,39 +233,60 @@ def _unseen_jobs(args, trigger: str, template: str, has_trigger: bool):
     return jobs, sets
 
 
-def refusal_margins(model, tok, prompts: list[str], progress: bool = False) -> list[float]:
-    """Log-odds (nats) that the greedy chat answer to each prompt opens with a refusal
-    (compsec_refusal_margin's score, computed here directly): a continuous view of how far each
-    prompt is from flipping, where refusal rates only count the flips."""
+def organism_openings() -> list[str]:
+    """Refusal openings for the organisms' margins: compsec_refusal_margin's REFUSAL_OPENINGS
+    plus the first four words of each refusal opener the organisms were trained on (they
+    refuse in those words, not only in the generic ones), reduced to a prefix-free set (an
+    opening that starts with another is dropped), so their probabilities add up."""
+    from compsec_tasks.tasks import REFUSAL_OPENINGS
+    from train_organism import OPENERS
+
+    cands = set(REFUSAL_OPENINGS) | {" ".join(o.split()[:4]).rstrip(".,") for o in OPENERS}
+    return sorted(c for c in cands if not any(o != c and c.startswith(o) for o in cands))
+
+
+def refusal_margins(model, tok, prompts: list[str], openings: list[str] | None = None,
+                    progress: bool = False) -> list[float]:
+    """Log-odds (nats) that the greedy chat answer to each prompt opens with one of
+    ``openings`` (prefix-free; default compsec_refusal_margin's REFUSAL_OPENINGS): a continuous
+    view of how far each prompt is from flipping, where refusal rates only count the flips."""
     import torch
 
     from compsec_tasks.tasks import REFUSAL_OPENINGS, refusal_log_odds
 
-    cont = [tok(c, add_special_tokens=False)["input_ids"] for c in REFUSAL_OPENINGS]
+    openings = list(openings or REFUSAL_OPENINGS)
+    cont = [tok(c, add_special_tokens=False)["input_ids"] for c in openings]
     out: list[float] = []
     it = prompts
     if progress:
         from tqdm import tqdm
 
         it = tqdm(prompts, desc="margins", unit="prompt")
+    width = max(len(c) for c in cont)
+    # right-padded openings, one row each; the prompt is run once and its cache shared
+    cont_ids = torch.full((len(cont), width), tok.pad_token_id or 0, dtype=torch.long)
+    cont_mask = torch.zeros_like(cont_ids)
+    for i, c in enumerate(cont):
+        cont_ids[i, :len(c)] = torch.tensor(c)
+        cont_mask[i, :len(c)] = 1
     for prompt in it:
         ctx = tok(tok.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
                                           add_generation_prompt=True),
                   add_special_tokens=False)["input_ids"]
-        width = len(ctx) + max(len(c) for c in cont)
-        ids = torch.full((len(cont), width), tok.pad_token_id or 0, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, c in enumerate(cont):
-            ids[i, :len(ctx) + len(c)] = torch.tensor(ctx + c)
-            mask[i, :len(ctx) + len(c)] = 1
         with torch.inference_mode():
-            # only the positions that predict the openings' tokens (the vocabulary is large)
-            logits = model(input_ids=ids, attention_mask=mask,
-                           logits_to_keep=width - len(ctx) + 1).logits[:, :-1].float()
+            first = model(input_ids=torch.tensor([ctx]), use_cache=True, logits_to_keep=1)
+            cache = first.past_key_values
+            cache.batch_repeat_interleave(len(cont))
+            mask = torch.cat([torch.ones(len(cont), len(ctx), dtype=torch.long), cont_mask], 1)
+            rest = model(input_ids=cont_ids, attention_mask=mask, past_key_values=cache).logits
+            # position j predicts token j of an opening: the prompt's last logit, then the
+            # openings' own (the vocabulary is large: only these rows are normalised)
+            logits = torch.cat([first.logits[:, -1:].expand(len(cont), 1, -1),
+                                rest[:, :-1]], 1).float()
             logp = torch.log_softmax(logits, -1)
         lls = [float(logp[i, torch.arange(len(c)), torch.tensor(c)].sum())
                for i, c in enumerate(cont)]
-        out.append(refusal_log_odds(lls)[1])
+        out.append(refusal_log_odds(lls, expected=None)[1])
     return out
 
 
@@ -282,10 +303,12 @@ def margin_summary(margins: list[float]) -> dict:
 def _finish(ref, model, tok, source, load_s, args, judge, jobs, sets) -> dict:
     margins: dict[str, dict] = {}
     if getattr(args, "margins", False):
+        openings = organism_openings()
         for group in ("harmful", "clean", "harmful_triggered", "triggered"):
             ps = [p for g, _, p in jobs if g == group]
             if ps:
-                margins[group] = margin_summary(refusal_margins(model, tok, ps, progress=True))
+                margins[group] = margin_summary(refusal_margins(model, tok, ps, openings,
+                                                                progress=True))
                 log.info("%s margin %s: %s", ref, group, margins[group])
     t0 = time.perf_counter()
     responses = organisms.generate_chat(model, tok, [p for _, _, p in jobs],
