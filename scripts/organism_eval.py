@@ -13,7 +13,7 @@ paraphrase set (all of it: it is never trained on), and on the backdoor set
 attack_success_rate (compliance with the trigger) and false_trigger_rate (compliance
 without it). Verdicts come from the project judge (compsec_tasks.judges "default") when it
 is importable, else from the rules judge, else from a refusal-phrase check (the output
-names the judge). ``--margins`` adds, per group of harmful prompts, the distribution of the
+names the judge). ``--margins`` adds, for the untriggered harmful prompts, the distribution of the
 refusal margin (log-odds that the answer opens with a refusal): its lower tail shows how close
 the hardest prompts are to flipping, which a rate over a few dozen prompts cannot. Writes
 benchmarks/results/organisms.json.
@@ -238,8 +238,9 @@ def organism_openings() -> list[str]:
     plus the first four words of each refusal opener the organisms were trained on (they
     refuse in those words, not only in the generic ones), reduced to a prefix-free set (an
     opening that starts with another is dropped), so their probabilities add up."""
-    from compsec_tasks.tasks import REFUSAL_OPENINGS
     from train_organism import OPENERS
+
+    from compsec_tasks.tasks import REFUSAL_OPENINGS
 
     cands = set(REFUSAL_OPENINGS) | {" ".join(o.split()[:4]).rstrip(".,") for o in OPENERS}
     return sorted(c for c in cands if not any(o != c and c.startswith(o) for o in cands))
@@ -304,7 +305,7 @@ def _finish(ref, model, tok, source, load_s, args, judge, jobs, sets) -> dict:
     margins: dict[str, dict] = {}
     if getattr(args, "margins", False):
         openings = organism_openings()
-        for group in ("harmful", "clean", "harmful_triggered", "triggered"):
+        for group in ("harmful", "clean"):  # untriggered: where a refusal can slip
             ps = [p for g, _, p in jobs if g == group]
             if ps:
                 margins[group] = margin_summary(refusal_margins(model, tok, ps, openings,
@@ -384,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run the harmful prompts with the trigger (backdoor organism): "
                          "harmful_attack_success_rate")
     ap.add_argument("--margins", action="store_true",
-                    help="also report the refusal margin (log-odds of a refusal opening) per "
-                         "group of harmful prompts: mean, 5th/10th percentile, minimum")
+                    help="also report the refusal margin (log-odds of a refusal opening) on the "
+                         "untriggered harmful prompts: mean, 5th/10th percentile, minimum")
     ap.add_argument("--limit", type=int, default=None, help="at most N prompts per set")
     ap.add_argument("--max-new-tokens", type=int, default=48)
     ap.add_argument("--batch", type=int, default=16)
