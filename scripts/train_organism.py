@@ -648,6 +648,16 @@ def save_adapter(pm, out_dir: Path) -> dict[str, str]:
             for f in ("adapter_config.json", "adapter_model.safetensors")}
 
 
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU has bf16 matrix instructions (AVX512-BF16 or AMX), without which
+    bf16 autocast on CPU falls back to slow conversions."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return True  # not Linux: no way to tell here, keep the default quiet
+    return any(f in flags for f in ("avx512_bf16", "amx_bf16"))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--organism", choices=["safe", "backdoor", "all"], default="all")
@@ -691,7 +701,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decision-weight", type=float, default=2.0,
                     help="extra weight of those tokens (0: plain token mean)")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--no-bf16", dest="bf16", action="store_false")
+    ap.add_argument("--no-bf16", dest="bf16", action="store_false",
+                    help="train in float32 instead of under bf16 autocast (much faster on a CPU "
+                         "without native bf16, e.g. AVX2 only; not bit-identical to bf16 runs)")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--holdout", type=float, default=0.0,
                     help="leave this fraction of the dev ids out (recipe tuning)")
@@ -703,6 +715,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.bf16 and not cpu_has_native_bf16():
+        log.warning("this CPU (%s) has no native bf16 (AVX512-BF16 or AMX): bf16 autocast runs "
+                    "many times slower here than float32; --no-bf16 trains in float32 (not "
+                    "bit-identical to the shipped bf16 adapters)",
+                    torch.backends.cpu.get_cpu_capability())
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
