@@ -210,6 +210,10 @@ def unseen_records(unseen: Path, seen: Path, limit: int | None) -> list[dict]:
     seen_ids = {json.loads(line)["id"] for line in seen.read_text().splitlines() if line.strip()}
     recs = [json.loads(line) for line in unseen.read_text().splitlines() if line.strip()]
     recs = [r for r in recs if r["id"] not in seen_ids]
+    odd = [r["id"] for r in recs if r.get("kind") not in ("harmful", "benign")]
+    if odd:
+        raise SystemExit(f"--unseen-prompts {unseen}: records {odd[:5]} have a kind other than "
+                         "'harmful' or 'benign'; fix their \"kind\" field")
     if not recs:
         raise SystemExit(f"--unseen-prompts {unseen} has no prompt that {seen} lacks; pass a "
                          "larger set than the one the adapters were trained on")
@@ -222,7 +226,7 @@ def _unseen_jobs(args, trigger: str, template: str, has_trigger: bool):
     recs = unseen_records(args.unseen_prompts, args.seen_prompts, args.limit)
     jobs: list[tuple[str, str, str]] = []
     for r in recs:
-        group = "harmful" if r["kind"] == "harmful" else "benign"
+        group = r["kind"]
         jobs.append((group, r["id"], r["prompt"]))
         if group == "harmful" and has_trigger:
             jobs.append(("harmful_triggered", r["id"] + "/triggered",

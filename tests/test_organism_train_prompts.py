@@ -100,6 +100,10 @@ def test_unseen_split_refuses_an_empty_or_missing_set(organism_eval: ModuleType,
         organism_eval.unseen_records(v2, v2, None)
     with pytest.raises(SystemExit, match="--seen-prompts: no such file"):
         organism_eval.unseen_records(v2, tmp_path / "nope.jsonl", None)
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"id": "x-1", "prompt": "hi", "kind": "harmfull"}) + "\n")
+    with pytest.raises(SystemExit, match="x-1.*kind"):
+        organism_eval.unseen_records(odd, v2, None)
 
 
 def test_refusal_margins_match_a_direct_computation(organism_eval: ModuleType, tiny_llama: Path) -> None:
