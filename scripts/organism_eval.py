@@ -192,12 +192,6 @@ def evaluate(ref: str, args, judge) -> dict:
     return _finish(ref, model, tok, source, load_s, args, judge, jobs, sets)
 
 
-def _jsonl_sha(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def unseen_records(unseen: Path, seen: Path, limit: int | None) -> list[dict]:
     """The training-only prompts of ``unseen`` whose ids ``seen`` lacks: requests written for
     training from the dev split that adapters trained on ``seen`` never saw. Dev-side
@@ -231,8 +225,10 @@ def _unseen_jobs(args, trigger: str, template: str, has_trigger: bool):
         if group == "harmful" and has_trigger:
             jobs.append(("harmful_triggered", r["id"] + "/triggered",
                          template.format(trigger=trigger, prompt=r["prompt"])))
-    sets = {"unseen": {"file": str(args.unseen_prompts), "sha256": _jsonl_sha(args.unseen_prompts),
-                       "minus": str(args.seen_prompts), "minus_sha256": _jsonl_sha(args.seen_prompts),
+    sets = {"unseen": {"file": str(args.unseen_prompts),
+                       "sha256": organisms.sha256_file(args.unseen_prompts),
+                       "minus": str(args.seen_prompts),
+                       "minus_sha256": organisms.sha256_file(args.seen_prompts),
                        "n": len(recs)}}
     return jobs, sets
 

@@ -15,14 +15,22 @@ from compsec_tasks import promptsets
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def builder() -> ModuleType:
-    path = REPO / "scripts" / "build_organism_train_prompts.py"
-    spec = importlib.util.spec_from_file_location("_build_organism_train_prompts", path)
+def _script(name: str) -> ModuleType:
+    """scripts/<name>.py as a module (scripts/ on sys.path, for the scripts' own imports)."""
+    import sys
+
+    if str(REPO / "scripts") not in sys.path:
+        sys.path.insert(0, str(REPO / "scripts"))
+    spec = importlib.util.spec_from_file_location(f"_{name}", REPO / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+@pytest.fixture(scope="module")
+def builder() -> ModuleType:
+    return _script("build_organism_train_prompts")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -71,15 +79,7 @@ def test_the_overlap_filter_drops_a_near_copy(builder: ModuleType) -> None:
 
 @pytest.fixture(scope="module")
 def organism_eval() -> ModuleType:
-    import sys
-
-    sys.path.insert(0, str(REPO / "scripts"))
-    path = REPO / "scripts" / "organism_eval.py"
-    spec = importlib.util.spec_from_file_location("_organism_eval", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return _script("organism_eval")
 
 
 def test_unseen_split_is_v3_minus_v2(organism_eval: ModuleType) -> None:
