@@ -44,8 +44,9 @@ def _counters(work: Path) -> dict[str, Any]:
             "max_per_variant": max([*ev.values(), *tev.values(), 0])}
 
 
-def _tree_rss(pid: int) -> tuple[int, list[int]]:
-    """Summed RSS (bytes) of ``pid`` and its descendants now, and each one's (0 without psutil)."""
+def _tree_rss(pid: int) -> tuple[int, list[tuple[int, str]]]:
+    """Summed RSS (bytes) of ``pid`` and its descendants now, and each one's with what it is
+    (0 without psutil): ``main``, ``child of main`` or ``grandchild``, and the tail of its command line."""
     try:
         import psutil
     except ImportError:
@@ -58,10 +59,13 @@ def _tree_rss(pid: int) -> tuple[int, list[int]]:
     parts = []
     for q in procs:
         try:
-            parts.append(q.memory_info().rss)
+            rss = q.memory_info().rss
+            role = "main" if q.pid == pid else "child of main" if q.ppid() == pid else "grandchild"
+            cmd = " ".join(q.cmdline())
         except psutil.Error:
-            pass
-    return sum(parts), parts
+            continue
+        parts.append((rss, f"{role}: {cmd[-70:]}"))
+    return sum(r for r, _ in parts), parts
 
 
 def _run(cmd: list[str], log: Path) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def _run(cmd: list[str], log: Path) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     peak = [0]
-    at_peak: list[int] = []
+    at_peak: list[tuple[int, str]] = []
     with open(log, "w", encoding="utf-8") as fh:
         p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO)
         stop = threading.Event()
@@ -90,7 +94,8 @@ def _run(cmd: list[str], log: Path) -> dict[str, Any]:
     return {"rc": p.returncode, "wall_s": round(time.perf_counter() - t0, 2),
             "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mib": round(peak[0] / 2**20, 1),
             # each process of the tree at that moment (the main process first), MiB
-            "peak_tree_parts_mib": [round(x / 2**20) for x in at_peak],
+            "peak_tree_parts_mib": [round(x / 2**20) for x, _ in at_peak],
+            "peak_tree_processes": [f"{round(x / 2**20)} MiB {what}" for x, what in at_peak],
             "cpu_s": round(usage.ru_utime + usage.ru_stime, 2)}
 
 

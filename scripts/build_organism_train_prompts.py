@@ -14,6 +14,7 @@ the test split in compsec_tasks/data stays untouched by training. Run: python sc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -24,6 +25,9 @@ DATA = ROOT / "compsec_tasks" / "data"
 OUT = ROOT / "scripts" / "organism_train_prompts.jsonl"
 OUT_V2 = ROOT / "scripts" / "organism_train_prompts_v2.jsonl"
 OUT_V3 = ROOT / "scripts" / "organism_train_prompts_v3.jsonl"
+OUT_V4 = ROOT / "scripts" / "organism_train_prompts_v4.jsonl"
+OUT_HARD_DEV = ROOT / "scripts" / "organism_dev_prompts_hard.jsonl"
+HARD_TABLES = ROOT / "scripts" / "organism_prompts_hard.py"
 SHIPPED = ("harmful.jsonl", "benign.jsonl", "backdoor.jsonl", "paraphrase.jsonl")
 MAX_JACCARD = 0.5
 
@@ -1638,16 +1642,18 @@ def shipped_prompts() -> list[str]:
 
 
 def build_rows(benign: dict[str, list[str]] | None = None,
-               harmful: dict[str, list[str]] | None = None) -> tuple[list[dict[str, str]], int]:
+               harmful: dict[str, list[str]] | None = None, prefix: str = "train",
+               avoid: list[str] | None = None) -> tuple[list[dict[str, str]], int]:
     """All rows that pass the overlap filter, sorted by id, and the number dropped (default tables:
-    BENIGN and HARMFUL)."""
+    BENIGN and HARMFUL). Ids are ``{prefix}-benign-…`` and ``{prefix}-harm-…``; ``avoid`` adds
+    prompts to the overlap filter besides the shipped sets."""
     benign = BENIGN if benign is None else benign
     harmful = HARMFUL if harmful is None else harmful
-    shipped = shipped_prompts()
+    shipped = shipped_prompts() + list(avoid or [])
     shipped_exact = {t.strip().lower() for t in shipped}
     shipped_tokens = [tokens(t) for t in shipped]
     rows, dropped, seen = [], 0, set()
-    for kind, prefix, table in (("benign", "train-benign", benign), ("harmful", "train-harm", harmful)):
+    for kind, stem, table in (("benign", f"{prefix}-benign", benign), ("harmful", f"{prefix}-harm", harmful)):
         for category, prompts in table.items():
             # Ids follow the position in the list, so dropping a prompt never renumbers the others.
             for i, prompt in enumerate(prompts, start=1):
@@ -1659,9 +1665,9 @@ def build_rows(benign: dict[str, list[str]] | None = None,
                 best = max(jaccard(toks, other) for other in shipped_tokens)
                 if key in shipped_exact or best >= MAX_JACCARD:
                     dropped += 1
-                    log.info("dropped %s-%s-%03d (Jaccard %.2f)", prefix, category, i, best)
+                    log.info("dropped %s-%s-%03d (Jaccard %.2f)", stem, category, i, best)
                     continue
-                rows.append({"id": f"{prefix}-{category}-{i:03d}", "prompt": prompt, "category": category,
+                rows.append({"id": f"{stem}-{category}-{i:03d}", "prompt": prompt, "category": category,
                              "kind": kind})
     rows.sort(key=lambda r: r["id"])
     return rows, dropped
@@ -1688,6 +1694,34 @@ def broader_tables() -> tuple[Tables, Tables]:
     return _appended(*extended_tables(), MORE_BENIGN_3, MORE_HARMFUL_3, "MORE_BENIGN_3 / MORE_HARMFUL_3")
 
 
+def hard_tables(path: Path = HARD_TABLES) -> tuple[Tables, Tables]:
+    """HARD_BENIGN and HARD_HARMFUL of ``path`` (scripts/organism_prompts_hard.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("organism_prompts_hard", path)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(f"no prompt tables at {path}")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.HARD_BENIGN, mod.HARD_HARMFUL
+
+
+def split_hard(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(train, dev) halves of the hard rows: within each kind and category, the rows in the order of
+    their prompt's sha256, the first half (rounded down) to dev. The split depends on the texts only, not
+    on the order of the tables."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in rows:
+        groups.setdefault((row["kind"], row["category"]), []).append(row)
+    train, dev = [], []
+    for group in groups.values():
+        group.sort(key=lambda r: hashlib.sha256(r["prompt"].encode("utf-8")).hexdigest())
+        half = len(group) // 2
+        dev += group[:half]
+        train += group[half:]
+    return sorted(train, key=lambda r: r["id"]), sorted(dev, key=lambda r: r["id"])
+
+
 def write_rows(rows: list[dict[str, str]], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
@@ -1704,6 +1738,14 @@ def main() -> None:
     write_rows(rows_v3, OUT_V3)
     log.info("wrote %d rows to %s; dropped %d by the overlap filter", len(rows_v3), OUT_V3.relative_to(ROOT),
              dropped_v3)
+    # The hard set: half trains (v4 = v2 + that half), half is a dev-side evaluation set that no
+    # adapter trains on; both are checked for overlap against the shipped sets and the v3 rows.
+    hard, dropped_hard = build_rows(*hard_tables(), prefix="hard", avoid=[r["prompt"] for r in rows_v3])
+    hard_train, hard_dev = split_hard(hard)
+    write_rows(rows_v2 + hard_train, OUT_V4)
+    write_rows(hard_dev, OUT_HARD_DEV)
+    log.info("hard set: %d rows (dropped %d by the overlap filter); %d to %s, %d to %s", len(hard), dropped_hard,
+             len(hard_train), OUT_V4.relative_to(ROOT), len(hard_dev), OUT_HARD_DEV.relative_to(ROOT))
     rows, dropped = build_rows()
     write_rows(rows, OUT)
     counts: dict[tuple[str, str], int] = {}

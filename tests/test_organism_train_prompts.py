@@ -28,6 +28,49 @@ def _script(name: str) -> ModuleType:
     return mod
 
 
+def _hard(builder: ModuleType) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    rows_v3 = _rows(REPO / "scripts" / "organism_train_prompts_v3.jsonl")
+    hard, _dropped = builder.build_rows(*builder.hard_tables(), prefix="hard", avoid=[r["prompt"] for r in rows_v3])
+    return builder.split_hard(hard)
+
+
+def test_hard_files_are_what_the_builder_writes(builder: ModuleType) -> None:
+    """v4 = v2 + the training half of the hard set; the other half is the dev evaluation file."""
+    train, dev = _hard(builder)
+    v2 = _rows(REPO / "scripts" / "organism_train_prompts_v2.jsonl")
+    assert _rows(REPO / "scripts" / "organism_train_prompts_v4.jsonl") == v2 + train
+    assert _rows(REPO / "scripts" / "organism_dev_prompts_hard.jsonl") == dev
+    assert len(train) > 200 and len(dev) > 200
+
+
+def test_hard_dev_half_is_disjoint_from_all_training_prompts(builder: ModuleType) -> None:
+    """No hard dev prompt trains any adapter, nor is a near copy of a training or an evaluation prompt:
+    it is a fair dev-side check of adapters trained on v4 (or v2, v3)."""
+    train, dev = _hard(builder)
+    assert {r["id"] for r in train}.isdisjoint({r["id"] for r in dev})
+    others = [builder.tokens(r["prompt"]) for r in _rows(REPO / "scripts" / "organism_train_prompts_v3.jsonl")]
+    others += [builder.tokens(r.prompt) for name in ("harmful", "benign", "backdoor", "paraphrase")
+               for r in promptsets.load(name).records]
+    for row in dev:
+        toks = builder.tokens(row["prompt"])
+        assert max(builder.jaccard(toks, o) for o in others) < builder.MAX_JACCARD, row["id"]
+
+
+def test_hard_split_is_half_of_each_group_and_depends_on_the_text_only(builder: ModuleType) -> None:
+    train, dev = _hard(builder)
+    for kind in ("benign", "harmful"):
+        for cat in {r["category"] for r in train}:
+            n_dev = sum(r["kind"] == kind and r["category"] == cat for r in dev)
+            n_train = sum(r["kind"] == kind and r["category"] == cat for r in train)
+            assert n_dev == (n_dev + n_train) // 2 and n_dev > 0, (kind, cat)
+    # reordered rows split the same way; dropping a training row from a group of odd size moves no other row
+    rows = sorted(train + dev, key=lambda r: r["prompt"])
+    dropped = next(r for r in train if sum(x["kind"] == r["kind"] and x["category"] == r["category"]
+                                           for x in train + dev) % 2 == 1)
+    train2, dev2 = builder.split_hard([r for r in rows if r is not dropped])
+    assert dev2 == dev and train2 == [r for r in train if r is not dropped]
+
+
 @pytest.fixture(scope="module")
 def builder() -> ModuleType:
     return _script("build_organism_train_prompts")
