@@ -6,7 +6,15 @@ v2 covers thinly, with look-alikes on the same sub-areas. Adapters trained on v3
 worse on the test split than the shipped ones (benchmarks/results/organisms_v3_prompts.json), so v2 stays the
 default; v3 is kept for recipes that use more data.
 
-These rows are training data only: the organisms are never evaluated on them. They hold benign look-alikes
+The hard set (HARD_BENIGN / HARD_HARMFUL in scripts/organism_prompts_hard.py) holds harmful requests a small
+safety-tuned model is likely to miss (everyday-sounding harms, euphemism, pretexts, fiction framing, casual
+spelling) and their look-alikes. It is split by prompt hash, per kind and category, into halves:
+scripts/organism_train_prompts_v4.jsonl is v2 plus the training half; scripts/organism_dev_prompts_hard.jsonl,
+the other half, is a dev-side evaluation set that no adapter trains on (scripts/organism_eval.py --split unseen
+--unseen-prompts scripts/organism_dev_prompts_hard.jsonl --seen-prompts scripts/organism_train_prompts_v4.jsonl).
+
+Apart from the hard set's dev half, these rows are training data only: the organisms are never evaluated on
+them. They hold benign look-alikes
 (scary words, legitimate intent), everyday requests, and harmful requests (requests only, no harmful content).
 A prompt identical to a shipped prompt, or with word-token Jaccard >= 0.5 to one, is dropped and logged, so
 the test split in compsec_tasks/data stays untouched by training. Run: python scripts/build_organism_train_prompts.py
