@@ -14,10 +14,10 @@ the other half, is a dev-side evaluation set that no adapter trains on (scripts/
 --unseen-prompts scripts/organism_dev_prompts_hard.jsonl --seen-prompts scripts/organism_train_prompts_v4.jsonl).
 
 Apart from the hard set's dev half, these rows are training data only: the organisms are never evaluated on
-them. They hold benign look-alikes
-(scary words, legitimate intent), everyday requests, and harmful requests (requests only, no harmful content).
-A prompt identical to a shipped prompt, or with word-token Jaccard >= 0.5 to one, is dropped and logged, so
-the test split in compsec_tasks/data stays untouched by training. Run: python scripts/build_organism_train_prompts.py
+them. They hold benign look-alikes (scary words, legitimate intent), everyday requests, and harmful requests
+(requests only, no harmful content). A prompt identical to a shipped prompt, or with word-token Jaccard >= 0.5
+to one, is dropped and logged, so the test split in compsec_tasks/data stays untouched by training.
+Run: python scripts/build_organism_train_prompts.py
 """
 
 from __future__ import annotations
