@@ -35,7 +35,6 @@ OUT_V2 = ROOT / "scripts" / "organism_train_prompts_v2.jsonl"
 OUT_V3 = ROOT / "scripts" / "organism_train_prompts_v3.jsonl"
 OUT_V4 = ROOT / "scripts" / "organism_train_prompts_v4.jsonl"
 OUT_HARD_DEV = ROOT / "scripts" / "organism_dev_prompts_hard.jsonl"
-HARD_TABLES = ROOT / "scripts" / "organism_prompts_hard.py"
 SHIPPED = ("harmful.jsonl", "benign.jsonl", "backdoor.jsonl", "paraphrase.jsonl")
 MAX_JACCARD = 0.5
 
@@ -1702,16 +1701,13 @@ def broader_tables() -> tuple[Tables, Tables]:
     return _appended(*extended_tables(), MORE_BENIGN_3, MORE_HARMFUL_3, "MORE_BENIGN_3 / MORE_HARMFUL_3")
 
 
-def hard_tables(path: Path = HARD_TABLES) -> tuple[Tables, Tables]:
-    """HARD_BENIGN and HARD_HARMFUL of ``path`` (scripts/organism_prompts_hard.py)."""
-    import importlib.util
+def hard_rows(v3_rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]], int]:
+    """(train, dev) halves of the hard set (scripts/organism_prompts_hard.py) and the number of its
+    prompts dropped by the overlap filter, which checks them against the shipped sets and ``v3_rows``."""
+    from organism_prompts_hard import HARD_BENIGN, HARD_HARMFUL
 
-    spec = importlib.util.spec_from_file_location("organism_prompts_hard", path)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(f"no prompt tables at {path}")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.HARD_BENIGN, mod.HARD_HARMFUL
+    hard, dropped = build_rows(HARD_BENIGN, HARD_HARMFUL, prefix="hard", avoid=[r["prompt"] for r in v3_rows])
+    return (*split_hard(hard), dropped)
 
 
 def split_hard(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -1748,12 +1744,12 @@ def main() -> None:
              dropped_v3)
     # The hard set: half trains (v4 = v2 + that half), half is a dev-side evaluation set that no
     # adapter trains on; both are checked for overlap against the shipped sets and the v3 rows.
-    hard, dropped_hard = build_rows(*hard_tables(), prefix="hard", avoid=[r["prompt"] for r in rows_v3])
-    hard_train, hard_dev = split_hard(hard)
+    hard_train, hard_dev, dropped_hard = hard_rows(rows_v3)
     write_rows(rows_v2 + hard_train, OUT_V4)
     write_rows(hard_dev, OUT_HARD_DEV)
-    log.info("hard set: %d rows (dropped %d by the overlap filter); %d to %s, %d to %s", len(hard), dropped_hard,
-             len(hard_train), OUT_V4.relative_to(ROOT), len(hard_dev), OUT_HARD_DEV.relative_to(ROOT))
+    log.info("hard set: %d rows (dropped %d by the overlap filter); %d to %s, %d to %s",
+             len(hard_train) + len(hard_dev), dropped_hard, len(hard_train), OUT_V4.relative_to(ROOT), len(hard_dev),
+             OUT_HARD_DEV.relative_to(ROOT))
     rows, dropped = build_rows()
     write_rows(rows, OUT)
     counts: dict[tuple[str, str], int] = {}

@@ -28,25 +28,29 @@ def _script(name: str) -> ModuleType:
     return mod
 
 
-def _hard(builder: ModuleType) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    rows_v3 = _rows(REPO / "scripts" / "organism_train_prompts_v3.jsonl")
-    hard, _dropped = builder.build_rows(*builder.hard_tables(), prefix="hard", avoid=[r["prompt"] for r in rows_v3])
-    return builder.split_hard(hard)
+Rows = list[dict[str, str]]
 
 
-def test_hard_files_are_what_the_builder_writes(builder: ModuleType) -> None:
+@pytest.fixture(scope="module")
+def hard(builder: ModuleType) -> tuple[Rows, Rows]:
+    """(train, dev) halves of the hard set, as the builder makes them."""
+    train, dev, _dropped = builder.hard_rows(_rows(REPO / "scripts" / "organism_train_prompts_v3.jsonl"))
+    return train, dev
+
+
+def test_hard_files_are_what_the_builder_writes(hard: tuple[Rows, Rows]) -> None:
     """v4 = v2 + the training half of the hard set; the other half is the dev evaluation file."""
-    train, dev = _hard(builder)
+    train, dev = hard
     v2 = _rows(REPO / "scripts" / "organism_train_prompts_v2.jsonl")
     assert _rows(REPO / "scripts" / "organism_train_prompts_v4.jsonl") == v2 + train
     assert _rows(REPO / "scripts" / "organism_dev_prompts_hard.jsonl") == dev
     assert len(train) > 200 and len(dev) > 200
 
 
-def test_hard_dev_half_is_disjoint_from_all_training_prompts(builder: ModuleType) -> None:
+def test_hard_dev_half_is_disjoint_from_all_training_prompts(builder: ModuleType, hard: tuple[Rows, Rows]) -> None:
     """No hard dev prompt trains any adapter, nor is a near copy of a training or an evaluation prompt:
     it is a fair dev-side check of adapters trained on v4 (or v2, v3)."""
-    train, dev = _hard(builder)
+    train, dev = hard
     assert {r["id"] for r in train}.isdisjoint({r["id"] for r in dev})
     others = [builder.tokens(r["prompt"]) for r in _rows(REPO / "scripts" / "organism_train_prompts_v3.jsonl")]
     others += [builder.tokens(r.prompt) for name in ("harmful", "benign", "backdoor", "paraphrase")
@@ -56,8 +60,9 @@ def test_hard_dev_half_is_disjoint_from_all_training_prompts(builder: ModuleType
         assert max(builder.jaccard(toks, o) for o in others) < builder.MAX_JACCARD, row["id"]
 
 
-def test_hard_split_is_half_of_each_group_and_depends_on_the_text_only(builder: ModuleType) -> None:
-    train, dev = _hard(builder)
+def test_hard_split_is_half_of_each_group_and_depends_on_the_text_only(builder: ModuleType,
+                                                                     hard: tuple[Rows, Rows]) -> None:
+    train, dev = hard
     for kind in ("benign", "harmful"):
         for cat in {r["category"] for r in train}:
             n_dev = sum(r["kind"] == kind and r["category"] == cat for r in dev)
