@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -515,6 +516,74 @@ def test_a_dying_worker_fails_rows_not_the_board(tmp_path: Path) -> None:
     # the next run (one process, no killer) completes what is missing and keeps what was done
     rep2 = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=SynthRunner)
     assert "tiny/rtn-2-g32" in rep2.evaluated and not rep2.failed
+    assert RunState.load(tmp_path / "out" / "runs").max_evaluations() == 1
+
+
+class _Timed(SynthRunner):
+    """Writes when each variant's evaluation starts and ends, and in which process, to
+    ``timeline.log`` beside the output folder."""
+
+    def _mark(self, what: str, spec: str) -> None:
+        import os
+        import time
+
+        with open(self.work.parent.parent / "timeline.log", "a", encoding="utf-8") as f:
+            f.write(f"{time.time()} {what} {spec} {os.getpid()}\n")
+
+    def load_model(self, base: Any, target: Any) -> Any:
+        import time
+
+        self._mark("start", target.spec)
+        time.sleep(0.4)
+        if target.spec.startswith("gptq"):
+            lm = super().load_model(base, replace(target, spec="rtn:8:g32"))
+            return SimpleNamespace(spec=target.spec, compsec_manifest=lm.compsec_manifest)
+        return super().load_model(base, target)
+
+    def evaluate_tasks(self, lm: Any, tasks: Any, out_dirs: Any, done: Any) -> None:
+        super().evaluate_tasks(lm, tasks, out_dirs, done)
+        self._mark("end", lm.spec)
+
+
+def test_parallel_jobs_produce_gptq_beside_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variants made in a child of their own (GPTQ) are produced while one worker fewer than
+    ``jobs`` evaluates the others; they go to the workers only once produced."""
+    import time
+
+    from compsec_tasks.leaderboard import runner as runner_mod
+
+    produced: list[tuple[list[str], int]] = []
+
+    def slow_produce(recipe: Any, pending: Any, threads: int = 0) -> None:
+        with open(tmp_path / "timeline.log", "a", encoding="utf-8") as f:
+            f.write(f"{time.time()} produce-start - 0\n")
+        time.sleep(2.5)
+        produced.append(([t.spec for _bi, _b, t in pending], threads))
+        with open(tmp_path / "timeline.log", "a", encoding="utf-8") as f:
+            f.write(f"{time.time()} produce-end - 0\n")
+
+    monkeypatch.setattr(runner_mod, "_prepare_variants", slow_produce)
+    r = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["gptq:4:g32:n8", "rtn:8:g32", "rtn:2:g32",
+                                                       "prune:magnitude:0.5"]})
+    rep = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=_Timed, jobs=2)
+    assert not rep.failed and len(rep.evaluated) == 5
+    import os
+
+    # in the waiting worker's threads
+    assert produced == [(["gptq:4:g32:n8"], max(1, (os.cpu_count() or 1) // 2))]
+    events = [line.split() for line in (tmp_path / "timeline.log").read_text().splitlines()]
+    t_start = next(float(t) for t, what, *_ in events if what == "produce-start")
+    t_end = next(float(t) for t, what, *_ in events if what == "produce-end")
+    runs: dict[str, list[float]] = {}
+    for t, what, spec, _pid in events:
+        if what in ("start", "end"):
+            runs.setdefault(spec, []).append(float(t))
+    assert runs["gptq:4:g32:n8"][0] >= t_end  # submitted only once produced
+    during = [(a, b) for a, b in runs.values() if a < t_end and b > t_start]
+    assert during, "no variant was evaluated while the GPTQ variant was produced"
+    for a, b in during:  # one worker at a time beside the producer
+        assert not any(a < b2 and a2 < b for a2, b2 in during if (a2, b2) != (a, b))
+    assert len({pid for _t, what, _s, pid in events if what == "start"}) <= 2
     assert RunState.load(tmp_path / "out" / "runs").max_evaluations() == 1
 
 

@@ -37,10 +37,12 @@ workers return their counters and this process alone writes ``compsec_state.json
 that dies fails the rows it held; the next run picks them up. This process only schedules: it
 imports no torch on a machine without a GPU driver and builds missing model organisms in a child
 process (:func:`model_adapters.isolate.run_isolated`), so memory that a build keeps goes back to
-the system when the child exits. On CPU workers it also produces, before they start, the variants
-whose method quantizes in a child of its own (GPTQ, llm-compressor: ``produces_in_child``), one
-after the other in one child: produced inside a worker, that child's memory came on top of every
-worker's; the workers then load them from the variant cache.
+the system when the child exits. On CPU workers it also produces the variants whose method
+quantizes in a child of its own (GPTQ, llm-compressor: ``produces_in_child``) one after the other in
+one child, beside one worker fewer than ``jobs`` (the child gets the threads of the worker that
+waits): produced inside a worker, that child's memory came on top of every worker's. The other
+variants go to the workers meanwhile; the produced ones are submitted once the child is done, and
+their workers load them from the variant cache.
 
 **Counters.** ``compsec_state.json`` counts, per ``<base>/<variant>`` key, the completed
 evaluations (``evaluations``), per ``<base>/<variant>/<task>`` the task evaluations
@@ -57,6 +59,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -506,8 +509,15 @@ class LeaderboardRunner:
 
         r, st = self.recipe, self.state
         _prepare_bases(r)
-        if not any(devices):
-            _prepare_variants(r, pending)
+        early = _produced_in_child(pending) if not any(devices) else []
+        producer: threading.Thread | None = None
+        if early:
+            # the child takes the place (and the threads) of the worker that waits for it
+            producer = threading.Thread(target=_prepare_variants, args=(r, early, threads), daemon=True,
+                                        name="compsec-produce")
+            producer.start()
+        early_ids = {id(p) for p in early}
+        queue_order = [p for p in pending if id(p) not in early_ids] + list(early)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         for d in devices:
@@ -518,12 +528,23 @@ class LeaderboardRunner:
                    disable=not self.progress)
         ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init,
                                  initargs=(threads, queue, logging.getLogger().getEffectiveLevel()))
+        futures: dict[Any, tuple[BaseModel, VariantEntry]] = {}
+        waiting: set[Any] = set()
+        todo = list(queue_order)
         try:
-            futures = {ex.submit(_worker_job, type(self), r, self.work, bi, target): (base, target)
-                       for bi, base, target in pending}
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            while todo or waiting:
+                producing = producer is not None and producer.is_alive()
+                limit = max(1, n - 1) if producing else n
+                while todo and len(waiting) < limit and not (producing and id(todo[0]) in early_ids):
+                    bi, base, target = todo.pop(0)
+                    fut = ex.submit(_worker_job, type(self), r, self.work, bi, target)
+                    futures[fut], waiting = (base, target), waiting | {fut}
+                if not waiting:  # only produced variants left: wait for their child
+                    assert producer is not None
+                    producer.join()
+                    continue
+                finished, waiting = wait(waiting, timeout=1.0 if producing else None,
+                                         return_when=FIRST_COMPLETED)
                 for fut in finished:
                     base, target = futures[fut]
                     key = run_key(base, target)
@@ -712,32 +733,45 @@ def _prepare_bases(recipe: Recipe) -> None:
         run_isolated("building the model organisms", _build_organisms, refs)
 
 
-def _prepare_variants(recipe: Recipe, pending: Sequence[tuple[int, BaseModel, VariantEntry]]) -> None:
-    """Produce the pending variants whose method quantizes in a child process of its own (GPTQ,
-    llm-compressor) one after the other, in one child, before the CPU workers start; the workers
-    then load them from the variant cache. Produced inside a worker, the child's ~1 GiB came on
-    top of the waiting worker's and the other workers' memory. A variant already in the cache is
-    only loaded (a few seconds)."""
-    from model_adapters.isolate import run_isolated
+def _produced_in_child(pending: Sequence[tuple[int, BaseModel, VariantEntry]],
+                       ) -> list[tuple[int, BaseModel, VariantEntry]]:
+    """The pending variants whose method quantizes in a child process of its own (GPTQ,
+    llm-compressor)."""
     from model_adapters.registry import get_handler
     from model_adapters.spec import parse_variant
 
-    todo = [(base.model, target.spec) for _bi, base, target in pending
-            if get_handler(parse_variant(target.spec)).produces_in_child]
+    return [p for p in pending if get_handler(parse_variant(p[2].spec)).produces_in_child]
+
+
+def _prepare_variants(recipe: Recipe, pending: Sequence[tuple[int, BaseModel, VariantEntry]],
+                      threads: int = 0) -> None:
+    """Produce the pending variants whose method quantizes in a child process of its own
+    (:func:`_produced_in_child`) one after the other, in one child with ``threads`` torch threads
+    (0: torch's default), for CPU workers that then load them from the variant cache. Produced
+    inside a worker, the child's ~1 GiB came on top of the waiting worker's and the other workers'
+    memory. A variant already in the cache is only loaded (a few seconds). A failure is logged and
+    left to the workers, which try again and fail the row with its error."""
+    from model_adapters.isolate import run_isolated
+
+    todo = [(base.model, target.spec) for _bi, base, target in _produced_in_child(pending)]
     if not todo:
         return
     try:
-        run_isolated(f"producing {len(todo)} variant(s) before the workers start", _produce_variants, todo,
-                     recipe.dtype, recipe.device)
+        run_isolated(f"producing {len(todo)} variant(s) for the workers", _produce_variants, todo,
+                     recipe.dtype, recipe.device, threads)
     except Exception as exc:  # noqa: BLE001 - the workers try again and fail the row with its error
-        logger.warning("producing variants before the workers failed (%s); the workers produce them",
+        logger.warning("producing variants for the workers failed (%s); the workers produce them",
                        _error_text(exc))
 
 
-def _produce_variants(todo: Sequence[tuple[str, str]], dtype: str, device: str | None) -> None:
+def _produce_variants(todo: Sequence[tuple[str, str]], dtype: str, device: str | None, threads: int = 0) -> None:
     """The child's side of :func:`_prepare_variants`. A variant that fails here is left to its
     worker, which records the error on its row."""
     os.environ["COMPSEC_ISOLATE"] = "0"  # this is the child already
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     from model_adapters.lm_eval_model import _pick_device
     from model_adapters.loading import _free, load_variant
 
