@@ -519,16 +519,21 @@ def test_a_dying_worker_fails_rows_not_the_board(tmp_path: Path) -> None:
     assert RunState.load(tmp_path / "out" / "runs").max_evaluations() == 1
 
 
+def _log_event(timeline: Path, what: str, spec: str) -> None:
+    """One line of ``timeline``: the time, the event, the variant and the process."""
+    import os
+    import time
+
+    with open(timeline, "a", encoding="utf-8") as f:
+        f.write(f"{time.time()} {what} {spec} {os.getpid()}\n")
+
+
 class _Timed(SynthRunner):
     """Writes when each variant's evaluation starts and ends, and in which process, to
     ``timeline.log`` beside the output folder."""
 
     def _mark(self, what: str, spec: str) -> None:
-        import os
-        import time
-
-        with open(self.work.parent.parent / "timeline.log", "a", encoding="utf-8") as f:
-            f.write(f"{time.time()} {what} {spec} {os.getpid()}\n")
+        _log_event(self.work.parent.parent / "timeline.log", what, spec)
 
     def load_model(self, base: Any, target: Any) -> Any:
         import time
@@ -548,6 +553,7 @@ class _Timed(SynthRunner):
 def test_parallel_jobs_produce_gptq_beside_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Variants made in a child of their own (GPTQ) are produced while one worker fewer than
     ``jobs`` evaluates the others; they go to the workers only once produced."""
+    import os
     import time
 
     from compsec_tasks.leaderboard import runner as runner_mod
@@ -555,20 +561,16 @@ def test_parallel_jobs_produce_gptq_beside_one_worker(tmp_path: Path, monkeypatc
     produced: list[tuple[list[str], int]] = []
 
     def slow_produce(recipe: Any, pending: Any, threads: int = 0) -> None:
-        with open(tmp_path / "timeline.log", "a", encoding="utf-8") as f:
-            f.write(f"{time.time()} produce-start - 0\n")
+        _log_event(tmp_path / "timeline.log", "produce-start", "-")
         time.sleep(2.5)
         produced.append(([t.spec for _bi, _b, t in pending], threads))
-        with open(tmp_path / "timeline.log", "a", encoding="utf-8") as f:
-            f.write(f"{time.time()} produce-end - 0\n")
+        _log_event(tmp_path / "timeline.log", "produce-end", "-")
 
     monkeypatch.setattr(runner_mod, "_prepare_variants", slow_produce)
     r = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["gptq:4:g32:n8", "rtn:8:g32", "rtn:2:g32",
                                                        "prune:magnitude:0.5"]})
     rep = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=_Timed, jobs=2)
     assert not rep.failed and len(rep.evaluated) == 5
-    import os
-
     # in the waiting worker's threads
     assert produced == [(["gptq:4:g32:n8"], max(1, (os.cpu_count() or 1) // 2))]
     events = [line.split() for line in (tmp_path / "timeline.log").read_text().splitlines()]

@@ -516,8 +516,6 @@ class LeaderboardRunner:
             producer = threading.Thread(target=_prepare_variants, args=(r, early, threads), daemon=True,
                                         name="compsec-produce")
             producer.start()
-        early_ids = {id(p) for p in early}
-        queue_order = [p for p in pending if id(p) not in early_ids] + list(early)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         for d in devices:
@@ -530,12 +528,12 @@ class LeaderboardRunner:
                                  initargs=(threads, queue, logging.getLogger().getEffectiveLevel()))
         futures: dict[Any, tuple[BaseModel, VariantEntry]] = {}
         waiting: set[Any] = set()
-        todo = list(queue_order)
+        todo = [p for p in pending if p not in early] + early  # the produced ones last
         try:
             while todo or waiting:
                 producing = producer is not None and producer.is_alive()
                 limit = max(1, n - 1) if producing else n
-                while todo and len(waiting) < limit and not (producing and id(todo[0]) in early_ids):
+                while todo and len(waiting) < limit and not (producing and todo[0] in early):
                     bi, base, target = todo.pop(0)
                     fut = ex.submit(_worker_job, type(self), r, self.work, bi, target)
                     futures[fut], waiting = (base, target), waiting | {fut}
