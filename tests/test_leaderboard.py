@@ -30,6 +30,7 @@ from compsec_tasks.leaderboard import (  # noqa: E402
     RecipeError,
     RunState,
     UnknownRecipeKeyError,
+    VariantEntry,
     load_leaderboard,
     merge_published,
     nominal_bits,
@@ -60,7 +61,7 @@ SYNTH_RECIPE: dict[str, Any] = {
 
 #: per variant spec: fidelity (KL, top-1) recorded in its manifest
 _FIDELITY = {"original": (0.0, 1.0), "rtn:8:g32": (0.01, 0.97), "rtn:2:g32": (5.0, 0.3),
-             "prune:magnitude:0.5": (1.2, 0.6)}
+             "prune:magnitude:0.5": (1.2, 0.6), "quanto:int4": (1.1, 0.7)}
 
 
 def _tasks_for(spec: str) -> dict[str, list[dict[str, Any]]]:
@@ -587,6 +588,36 @@ def test_parallel_jobs_produce_gptq_beside_one_worker(tmp_path: Path, monkeypatc
         assert not any(a < b2 and a2 < b for a2, b2 in during if (a2, b2) != (a, b))
     assert len({pid for _t, what, _s, pid in events if what == "start"}) <= 2
     assert RunState.load(tmp_path / "out" / "runs").max_evaluations() == 1
+
+
+def test_parallel_jobs_check_quantos_extension_before_the_workers(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packed quanto weights need optimum-quanto's CPU extension, whose build (~3 GiB) used to
+    run inside the workers: it is checked once, in a child, before any worker starts, and only
+    when a pending variant needs it."""
+    from compsec_tasks.leaderboard import runner as runner_mod
+    from model_adapters import isolate
+    from model_adapters.methods.quanto import ensure_extension
+
+    calls: list[Any] = []
+
+    def isolated(what: str, fn: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(fn)
+        _log_event(tmp_path / "timeline.log", "extension", "-")
+
+    monkeypatch.setattr(isolate, "run_isolated", isolated)
+    r = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["quanto:int4", "rtn:8:g32"]})
+    rep = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=_Timed, jobs=2)
+    assert not rep.failed and calls == [ensure_extension]
+    events = [line.split() for line in (tmp_path / "timeline.log").read_text().splitlines()]
+    assert events[0][1] == "extension" and sum(e[1] == "start" for e in events) == 3
+    calls.clear()
+    bases = Recipe.from_dict(SYNTH_RECIPE).bases
+    for specs in (["quanto:int8", "rtn:4:g32", "original"], []):
+        runner_mod._prepare_extensions([(0, bases[0], VariantEntry(spec, spec)) for spec in specs])
+    assert calls == []
+    runner_mod._prepare_extensions([(0, bases[0], VariantEntry(s, s)) for s in ("rtn:4:g32", "quanto:int2")])
+    assert calls == [ensure_extension]
 
 
 def test_resolve_jobs(monkeypatch: pytest.MonkeyPatch) -> None:

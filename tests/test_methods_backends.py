@@ -549,6 +549,88 @@ def test_quanto_keeps_one_cache_entry_per_compute_dtype(tiny: Path, cache: Path)
     assert bf16.manifest.backend_info["compute_dtype"] == "bfloat16"
 
 
+def _fake_extension(root: Path, torch_version: str) -> Path:
+    (root / "build").mkdir(parents=True)
+    for name in ("unpack.cpp", "pybind_module.cpp"):
+        (root / name).write_text("// source\n")
+    so = root / "build" / "quanto_cpp.so"
+    so.write_bytes(b"\0")
+    (root / "build" / "pytorch_version.txt").write_text(torch_version + "\n")
+    return so
+
+
+def test_quanto_extension_is_built_only_for_this_torch_and_these_sources(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from importlib import metadata
+
+    from model_adapters.methods import quanto as Q
+
+    monkeypatch.setattr(Q, "_extension_dir", lambda: tmp_path)
+    version = metadata.version("torch")
+    so = _fake_extension(tmp_path, version)
+    past = so.stat().st_mtime - 100
+    for src in tmp_path.glob("*.cpp"):
+        os.utime(src, (past, past))
+    assert Q.extension_is_built()
+    (tmp_path / "build" / "pytorch_version.txt").write_text("1.0.0\n")
+    assert not Q.extension_is_built()  # built for another torch: quanto deletes and rebuilds it
+    (tmp_path / "build" / "pytorch_version.txt").write_text(version)
+    os.utime(tmp_path / "unpack.cpp", (so.stat().st_mtime + 100,) * 2)
+    assert not Q.extension_is_built()  # a source newer than the library
+    os.utime(tmp_path / "unpack.cpp", (past, past))
+    so.unlink()
+    assert not Q.extension_is_built()
+
+
+def test_quanto_extension_builds_with_the_environments_ninja(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import sysconfig
+
+    from model_adapters.methods import quanto as Q
+
+    scripts = tmp_path / "bin"
+    scripts.mkdir()
+    monkeypatch.setattr(sysconfig, "get_path", lambda name, *a, **k: str(scripts))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    with Q._environment_ninja():
+        assert os.environ["PATH"] == "/usr/bin:/bin"  # no ninja of its own: PATH as it is
+    ninja = scripts / "ninja"
+    ninja.write_text("#!/bin/sh\n")
+    ninja.chmod(0o755)
+    with Q._environment_ninja():
+        assert os.environ["PATH"].split(os.pathsep)[0] == str(scripts)
+    assert os.environ["PATH"] == "/usr/bin:/bin"
+
+
+@needs("quanto")
+def test_quanto_extension_is_not_rebuilt_when_the_environment_is_not_activated() -> None:
+    """The extension, checked from an activated environment and from one that is not (``PATH``
+    without its scripts folder, another ``ninja`` first), is built at most once: the second check
+    leaves ninja's log and the library as they are."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    from model_adapters.methods import quanto as Q
+
+    scripts = sysconfig.get_path("scripts")
+    folder = Q._extension_dir()
+    if not shutil.which("ninja", path=scripts) or folder is None:
+        pytest.skip("this environment has no ninja of its own")
+    check = "from model_adapters.methods.quanto import ensure_extension as e; assert e()"
+    system = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != scripts)
+    env = {**os.environ, "PATH": os.pathsep.join([scripts, system])}
+    subprocess.run([sys.executable, "-c", check], check=True, env=env, capture_output=True)
+    log, so = folder / "build" / ".ninja_log", folder / "build" / "quanto_cpp.so"
+    before = (log.read_bytes(), so.stat().st_mtime_ns)
+    subprocess.run([sys.executable, "-c", check], check=True, env={**env, "PATH": system}, capture_output=True)
+    assert (log.read_bytes(), so.stat().st_mtime_ns) == before
+    assert Q.extension_is_built()
+
+
 @needs("quanto")
 def test_quanto_int8_in_bfloat16_on_cpu_is_refused_before_it_crashes(tiny: Path, cache: Path) -> None:
     from model_adapters.loading import load_variant

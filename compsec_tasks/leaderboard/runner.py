@@ -509,6 +509,8 @@ class LeaderboardRunner:
 
         r, st = self.recipe, self.state
         _prepare_bases(r)
+        if not any(devices):
+            _prepare_extensions(pending)
         early = _produced_in_child(pending) if not any(devices) else []
         producer: threading.Thread | None = None
         if early:
@@ -729,6 +731,22 @@ def _prepare_bases(recipe: Recipe) -> None:
     refs = [b.model for b in recipe.bases if is_organism_ref(b.model)]
     if any(not is_built(ref) for ref in refs):
         run_isolated("building the model organisms", _build_organisms, refs)
+
+
+def _prepare_extensions(pending: Sequence[tuple[int, BaseModel, VariantEntry]]) -> None:
+    """Build (or check) optimum-quanto's CPU extension once, in a child, before CPU workers that
+    load packed quanto variants start: left to them, a build (ninja and two compilers, ~3 GiB)
+    ran on top of the workers' memory, and in each worker that got there first."""
+    from model_adapters.isolate import run_isolated
+    from model_adapters.methods.quanto import PACKED, ensure_extension
+    from model_adapters.spec import QuantoSpec, parse_variant
+
+    if not any(isinstance(s := parse_variant(t.spec), QuantoSpec) and s.weights in PACKED for _b, _bs, t in pending):
+        return
+    try:
+        run_isolated("checking optimum-quanto's CPU extension", ensure_extension)
+    except Exception as exc:  # noqa: BLE001 - the workers build it on first use instead
+        logger.warning("optimum-quanto's CPU extension was not built before the workers: %s", _error_text(exc))
 
 
 def _produced_in_child(pending: Sequence[tuple[int, BaseModel, VariantEntry]],

@@ -8,11 +8,24 @@ model cannot be saved, hence this route.) The handler returns the wrapped transf
 so harnesses see an ordinary ``PreTrainedModel``.
 
 SmolLM2-135M on a CPU: under 1.2 s; KL vs fp32 0.006 (int8), 1.09 (int4), 12.7 (int2).
+
+On a CPU, optimum-quanto unpacks int4/int2 weights with a C++ extension that torch compiles on
+first use (about a minute and ~3 GiB: ninja and two compilers). :func:`ensure_extension` builds or
+checks it with the Python environment's own ``ninja`` whether or not the environment is activated:
+ninja records a hash of each compile command in a log whose format depends on its version, so a
+venv's ``ninja`` and the system's, taken in turn from ``PATH``, rebuilt the extension each time.
+``scripts/install.sh`` builds it once; the leaderboard builds it before its workers start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
+import sysconfig
+from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +37,10 @@ from . import _backends as B
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["QuantoHandler", "HANDLER", "QTYPES"]
+__all__ = ["QuantoHandler", "HANDLER", "QTYPES", "ensure_extension", "extension_is_built"]
+
+EXTENSION = "quanto_cpp"
+PACKED = ("int4", "int2")  # the weights the CPU extension unpacks
 
 QTYPES = {"int8": "qint8", "int4": "qint4", "int2": "qint2"}
 BITS = {"int8": 8, "int4": 4, "int2": 2}
@@ -62,6 +78,8 @@ class QuantoHandler(MethodHandler):
                 "float32 for quanto:int8 on a CPU, or run it on a GPU"
             )
         qtype = getattr(oq, QTYPES[spec.weights])
+        if spec.weights in PACKED and not B.is_cuda(device):
+            ensure_extension()
 
         def produce(out: Path) -> dict[str, Any]:
             model = load_hf_model(base, dtype=str(cdtype).replace("torch.", ""))
@@ -83,6 +101,74 @@ class QuantoHandler(MethodHandler):
             "quantized_modules": _count_qlinear(model),
         })
         return model, load_tokenizer(base), info
+
+
+def _extension_dir() -> Path | None:
+    """optimum-quanto's CPU extension folder, found without importing it (and torch)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("optimum.quanto")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "library" / "extensions" / "cpp"
+
+
+def extension_is_built() -> bool:
+    """Whether optimum-quanto's CPU extension is built for the installed torch (no torch import:
+    the leaderboard asks before it decides to build it in a child)."""
+    folder = _extension_dir()
+    if folder is None:
+        return True  # nothing to build: the quanto rows fail with the missing package instead
+    build = folder / "build"
+    version = build / "pytorch_version.txt"
+    try:
+        torch_version = metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        return True
+    if not (build / f"{EXTENSION}.so").is_file() or not version.is_file():
+        return False
+    so_time = (build / f"{EXTENSION}.so").stat().st_mtime
+    fresh = all(src.stat().st_mtime <= so_time for src in folder.glob("*.cpp"))
+    return fresh and version.read_text().strip() == torch_version
+
+
+@contextlib.contextmanager
+def _environment_ninja() -> Iterator[None]:
+    """``PATH`` with this Python environment's scripts folder first, when it holds ``ninja``."""
+    scripts = sysconfig.get_path("scripts")
+    old = os.environ.get("PATH", "")
+    if not scripts or not shutil.which("ninja", path=scripts):
+        yield
+        return
+    os.environ["PATH"] = os.pathsep.join([scripts, old]) if old else scripts
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
+
+
+def ensure_extension() -> bool:
+    """Build (or check) optimum-quanto's CPU extension now, with the environment's ``ninja``.
+    Returns whether it is loaded; a failure is logged, and quanto then fails or falls back as it
+    would have on first use."""
+    try:
+        from optimum.quanto.library.extensions import get_extension, is_extension_available
+    except ImportError:
+        return False
+    if not is_extension_available(EXTENSION):
+        return False
+    ext = get_extension(EXTENSION)
+    if getattr(ext, "_lib", None) is not None:
+        return True
+    if not extension_is_built():
+        logger.info("building optimum-quanto's CPU extension (about a minute, once per torch version)")
+    try:
+        with _environment_ninja():
+            ext.lib  # noqa: B018 - the property builds and loads it
+    except Exception as exc:  # noqa: BLE001 - quanto reports its own error on first use
+        logger.warning("optimum-quanto's CPU extension could not be built: %s", exc)
+        return False
+    return True
 
 
 def _count_qlinear(model: Any) -> int:
