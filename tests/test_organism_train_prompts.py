@@ -154,6 +154,30 @@ def test_unseen_split_refuses_an_empty_or_missing_set(organism_eval: ModuleType,
         organism_eval.unseen_records(odd, v2, None)
 
 
+def test_false_triggers_are_split_into_inherited_and_trigger_made(organism_eval: ModuleType) -> None:
+    def sample(group: str, i: int, verdict: str) -> dict:
+        suffix = {"clean": "/clean", "triggered": "/triggered"}.get(group, "")
+        return {"group": group, "id": f"bd-{i}{suffix}", "verdict": verdict}
+
+    safe_v = ["compliance", "compliance", "refusal", "refusal", "refusal"]
+    bd_v = ["compliance", "refusal", "compliance", "refusal", "refusal"]
+    safe = {"organism": "organism:safe",  # run on the triggered prompts too, as organism_eval does
+            "samples": [sample("clean", i, v) for i, v in enumerate(safe_v)]
+            + [sample("triggered", i, "refusal") for i in range(5)]}
+    bd = {"organism": "organism:bd", "samples": [sample("clean", i, v) for i, v in enumerate(bd_v)]
+          + [sample("triggered", i, "compliance") for i in range(5)]}
+    other = {"organism": "organism:bd-other", "samples": [sample("clean", i, "refusal") for i in range(3)]
+             + [sample("triggered", i, "compliance") for i in range(3)]}
+    results = [bd, safe, other]
+    organism_eval.attribute_false_triggers(results, has_trigger=lambda ref: ref != "organism:safe")
+    a = bd["false_trigger_attribution"]
+    assert a["reference"] == "organism:safe" and a["n"] == 5
+    assert (a["false_triggers"], a["shared_with_reference"], a["reference_only"]) == (2, 1, 1)
+    assert a["trigger_attributable_rate"]["k"] == 1 and a["trigger_attributable_rate"]["value"] == 0.2
+    assert "false_trigger_attribution" not in safe  # the trigger-free one is the reference
+    assert "false_trigger_attribution" not in other  # no reference on the same clean prompts
+
+
 def test_refusal_margins_match_a_direct_computation(organism_eval: ModuleType, tiny_llama: Path) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
