@@ -593,10 +593,11 @@ def test_parallel_jobs_produce_gptq_beside_one_worker(tmp_path: Path, monkeypatc
 def test_parallel_jobs_check_quantos_extension_before_the_workers(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Packed quanto weights need optimum-quanto's CPU extension, whose build (~3 GiB) used to
-    run inside the workers: it is checked once, in a child, before any worker starts, and only
-    when a pending variant needs it."""
+    run inside the workers: it is built once, in a child, before any worker starts, only when a
+    pending variant needs it and it is not built for this torch."""
     from compsec_tasks.leaderboard import runner as runner_mod
     from model_adapters import isolate
+    from model_adapters.methods import quanto
     from model_adapters.methods.quanto import ensure_extension
 
     calls: list[Any] = []
@@ -605,7 +606,9 @@ def test_parallel_jobs_check_quantos_extension_before_the_workers(tmp_path: Path
         calls.append(fn)
         _log_event(tmp_path / "timeline.log", "extension", "-")
 
+    built = [False]
     monkeypatch.setattr(isolate, "run_isolated", isolated)
+    monkeypatch.setattr(quanto, "extension_is_built", lambda: built[0])
     r = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["quanto:int4", "rtn:8:g32"]})
     rep = run_recipe(r, out=tmp_path / "out", progress=False, runner_cls=_Timed, jobs=2)
     assert not rep.failed and calls == [ensure_extension]
@@ -616,7 +619,11 @@ def test_parallel_jobs_check_quantos_extension_before_the_workers(tmp_path: Path
     for specs in (["quanto:int8", "rtn:4:g32", "original"], []):
         runner_mod._prepare_extensions([(0, bases[0], VariantEntry(spec, spec)) for spec in specs])
     assert calls == []
-    runner_mod._prepare_extensions([(0, bases[0], VariantEntry(s, s)) for s in ("rtn:4:g32", "quanto:int2")])
+    packed = [(0, bases[0], VariantEntry(s, s)) for s in ("rtn:4:g32", "quanto:int2")]
+    runner_mod._prepare_extensions(packed)
+    assert calls == [ensure_extension]
+    built[0] = True  # built for this torch already: no child
+    runner_mod._prepare_extensions(packed)
     assert calls == [ensure_extension]
 
 

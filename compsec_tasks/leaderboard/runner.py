@@ -734,14 +734,16 @@ def _prepare_bases(recipe: Recipe) -> None:
 
 
 def _prepare_extensions(pending: Sequence[tuple[int, BaseModel, VariantEntry]]) -> None:
-    """Build (or check) optimum-quanto's CPU extension once, in a child, before CPU workers that
-    load packed quanto variants start: left to them, a build (ninja and two compilers, ~3 GiB)
-    ran on top of the workers' memory, and in each worker that got there first."""
+    """Build optimum-quanto's CPU extension once, in a child, before CPU workers that load packed
+    quanto variants start, unless it is built for this torch already: left to them, a build (ninja
+    and two compilers, ~3 GiB) ran on top of the workers' memory."""
     from model_adapters.isolate import run_isolated
-    from model_adapters.methods.quanto import PACKED, ensure_extension
+    from model_adapters.methods.quanto import PACKED, ensure_extension, extension_is_built
     from model_adapters.spec import QuantoSpec, parse_variant
 
     if not any(isinstance(s := parse_variant(t.spec), QuantoSpec) and s.weights in PACKED for _b, _bs, t in pending):
+        return
+    if extension_is_built():  # for this torch, from these sources: the workers only load it
         return
     try:
         run_isolated("checking optimum-quanto's CPU extension", ensure_extension)
