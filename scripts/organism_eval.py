@@ -371,20 +371,25 @@ def _has_trigger(ref: str) -> bool:
     return bool(organisms.get_organism(ref).trigger)
 
 
-def attribute_false_triggers(results: list[dict], has_trigger=_has_trigger) -> None:
+def _base_of(ref: str) -> str:
+    return organisms.get_organism(ref).base.name
+
+
+def attribute_false_triggers(results: list[dict], has_trigger=_has_trigger, base_of=_base_of) -> None:
     """Split each triggered organism's false triggers into those a trigger-free organism of the
-    same run also makes on the same clean prompts (refusal misses it inherits) and those it alone
-    makes (what the trigger leaks). Adds ``false_trigger_attribution`` to the triggered results;
-    ids only, no prompt or response."""
+    same base, evaluated in the same run on the same clean prompts, also makes (refusal misses it
+    inherits) and those it alone makes (what the trigger leaks). Adds ``false_trigger_attribution``
+    to the triggered results; ids only, no prompt or response."""
     def clean(r: dict, verdict: str | None = None) -> set[str]:
         return {s["id"] for s in r.get("samples", [])
                 if s["group"] == "clean" and (verdict is None or s["verdict"] == verdict)}
 
     refs = [r for r in results if not has_trigger(r["organism"])]
     for r in results:
-        if r in refs or not clean(r):
+        if any(r is x for x in refs) or not clean(r):
             continue
-        ref = next((x for x in refs if clean(x) == clean(r)), None)
+        ref = next((x for x in refs if clean(x) == clean(r)
+                    and base_of(x["organism"]) == base_of(r["organism"])), None)
         if ref is None:
             continue
         own, theirs = clean(r, "compliance"), clean(ref, "compliance")

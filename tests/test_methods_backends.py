@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -549,42 +550,59 @@ def test_quanto_keeps_one_cache_entry_per_compute_dtype(tiny: Path, cache: Path)
     assert bf16.manifest.backend_info["compute_dtype"] == "bfloat16"
 
 
-def _fake_extension(root: Path, torch_version: str) -> Path:
+def _fake_extension(root: Path, torch_version: str, ninja: str) -> Path:
     (root / "build").mkdir(parents=True)
-    for name in ("unpack.cpp", "pybind_module.cpp"):
+    for name in ("unpack.cpp", "pybind_module.cpp", "unpack.h"):
         (root / name).write_text("// source\n")
     so = root / "build" / "quanto_cpp.so"
     so.write_bytes(b"\0")
     (root / "build" / "pytorch_version.txt").write_text(torch_version + "\n")
+    (root / "build" / "compsec_ninja.txt").write_text(ninja + "\n")
+    past = so.stat().st_mtime - 100
+    for src in (root / "unpack.cpp", root / "pybind_module.cpp", root / "unpack.h"):
+        os.utime(src, (past, past))
     return so
 
 
-def test_quanto_extension_is_built_only_for_this_torch_and_these_sources(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_quanto_extension_is_built_only_for_this_torch_sources_and_ninja(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib import metadata
 
     from model_adapters.methods import quanto as Q
 
     monkeypatch.setattr(Q, "_extension_dir", lambda: tmp_path)
+    monkeypatch.setattr(Q, "_ninja", lambda: "/env/bin/ninja")
     version = metadata.version("torch")
-    so = _fake_extension(tmp_path, version)
-    past = so.stat().st_mtime - 100
-    for src in tmp_path.glob("*.cpp"):
-        os.utime(src, (past, past))
+    so = _fake_extension(tmp_path, version, "/env/bin/ninja")
+    build = tmp_path / "build"
     assert Q.extension_is_built()
-    (tmp_path / "build" / "pytorch_version.txt").write_text("1.0.0\n")
+    (build / "pytorch_version.txt").write_text("1.0.0\n")
     assert not Q.extension_is_built()  # built for another torch: quanto deletes and rebuilds it
-    (tmp_path / "build" / "pytorch_version.txt").write_text(version)
-    os.utime(tmp_path / "unpack.cpp", (so.stat().st_mtime + 100,) * 2)
+    (build / "pytorch_version.txt").write_text(version)
+    assert Q.extension_is_built()
+    (build / "compsec_ninja.txt").write_text("/usr/bin/ninja\n")
+    assert not Q.extension_is_built()  # another ninja reads the build log as stale and rebuilds
+    (build / "compsec_ninja.txt").unlink()
+    assert not Q.extension_is_built()  # built outside compsec: by which ninja is unknown
+    (build / "compsec_ninja.txt").write_text("/env/bin/ninja\n")
+    assert Q.extension_is_built()
+    os.utime(tmp_path / "unpack.h", (so.stat().st_mtime + 100,) * 2)
     assert not Q.extension_is_built()  # a source newer than the library
-    os.utime(tmp_path / "unpack.cpp", (past, past))
+    os.utime(tmp_path / "unpack.h", (so.stat().st_mtime - 100,) * 2)
+    (build / "lock").write_text("")
+    assert not Q.extension_is_built()  # a build running, or killed
+    Q.clear_stale_lock()
+    assert not (build / "lock").exists() and Q.extension_is_built()
+    (build / "pytorch_version.txt").unlink()
+    assert not Q.extension_is_built()
     so.unlink()
     assert not Q.extension_is_built()
+    monkeypatch.setattr(Q, "_extension_dir", lambda: None)  # optimum-quanto not installed
+    assert Q.extension_is_built()
 
 
-def test_quanto_extension_builds_with_the_environments_ninja(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+def test_quanto_extension_path_puts_the_environments_ninja_first_and_restores_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sysconfig
 
     from model_adapters.methods import quanto as Q
@@ -598,35 +616,49 @@ def test_quanto_extension_builds_with_the_environments_ninja(tmp_path: Path, mon
     ninja = scripts / "ninja"
     ninja.write_text("#!/bin/sh\n")
     ninja.chmod(0o755)
-    with Q._environment_ninja():
-        assert os.environ["PATH"].split(os.pathsep)[0] == str(scripts)
+    assert Q._ninja() == os.path.realpath(ninja)
+    with pytest.raises(RuntimeError, match="inside"):
+        with Q._environment_ninja():
+            assert os.environ["PATH"].split(os.pathsep)[0] == str(scripts)
+            raise RuntimeError("inside")
     assert os.environ["PATH"] == "/usr/bin:/bin"
+    monkeypatch.delenv("PATH")
+    with Q._environment_ninja():
+        assert os.environ["PATH"] == str(scripts)
+    assert "PATH" not in os.environ  # unset stays unset, not ""
 
 
 @needs("quanto")
 def test_quanto_extension_is_not_rebuilt_when_the_environment_is_not_activated() -> None:
     """The extension, checked from an activated environment and from one that is not (``PATH``
-    without its scripts folder, another ``ninja`` first), is built at most once: the second check
-    leaves ninja's log and the library as they are."""
-    import os
+    without its scripts folder, so that the system's ``ninja`` comes first), is built at most
+    once: the second check leaves ninja's log and the library as they are."""
     import shutil
-    import subprocess
-    import sys
     import sysconfig
 
     from model_adapters.methods import quanto as Q
 
     scripts = sysconfig.get_path("scripts")
     folder = Q._extension_dir()
-    if not shutil.which("ninja", path=scripts) or folder is None:
-        pytest.skip("this environment has no ninja of its own")
-    check = "from model_adapters.methods.quanto import ensure_extension as e; assert e()"
+    env_ninja = shutil.which("ninja", path=scripts)
     system = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != scripts)
-    env = {**os.environ, "PATH": os.pathsep.join([scripts, system])}
-    subprocess.run([sys.executable, "-c", check], check=True, env=env, capture_output=True)
+    other = shutil.which("ninja", path=system)
+    if folder is None or not env_ninja or not other or os.path.samefile(env_ninja, other):
+        pytest.skip("needs a ninja of the environment's own and a different one on PATH")
+    if not shutil.which("c++", path=system):
+        pytest.skip("no C++ compiler to build optimum-quanto's extension")
+    check = "from model_adapters.methods.quanto import ensure_extension as e; assert e()"
+    root = Path(__file__).resolve().parents[1]
+
+    def run(path: str) -> None:
+        proc = subprocess.run([sys.executable, "-c", check], env={**os.environ, "PATH": path}, cwd=root,
+                              capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+
+    run(os.pathsep.join([scripts, system]))
     log, so = folder / "build" / ".ninja_log", folder / "build" / "quanto_cpp.so"
     before = (log.read_bytes(), so.stat().st_mtime_ns)
-    subprocess.run([sys.executable, "-c", check], check=True, env={**env, "PATH": system}, capture_output=True)
+    run(system)
     assert (log.read_bytes(), so.stat().st_mtime_ns) == before
     assert Q.extension_is_built()
 

@@ -168,13 +168,17 @@ def test_false_triggers_are_split_into_inherited_and_trigger_made(organism_eval:
           + [sample("triggered", i, "compliance") for i in range(5)]}
     other = {"organism": "organism:bd-other", "samples": [sample("clean", i, "refusal") for i in range(3)]
              + [sample("triggered", i, "compliance") for i in range(3)]}
-    results = [bd, safe, other]
-    organism_eval.attribute_false_triggers(results, has_trigger=lambda ref: ref != "organism:safe")
+    # a trigger-free organism of another base, on the same prompts: never the reference
+    foreign = {"organism": "organism:foreign", "samples": [sample("clean", i, "refusal") for i in range(5)]}
+    results = [bd, foreign, safe, other]
+    organism_eval.attribute_false_triggers(results, has_trigger=lambda ref: ref not in ("organism:safe",
+                                                                                       "organism:foreign"),
+                                           base_of=lambda ref: "other" if ref == "organism:foreign" else "b")
     a = bd["false_trigger_attribution"]
     assert a["reference"] == "organism:safe" and a["n"] == 5
     assert (a["false_triggers"], a["shared_with_reference"], a["reference_only"]) == (2, 1, 1)
     assert a["trigger_attributable_rate"]["k"] == 1 and a["trigger_attributable_rate"]["value"] == 0.2
-    assert "false_trigger_attribution" not in safe  # the trigger-free one is the reference
+    assert "false_trigger_attribution" not in safe and "false_trigger_attribution" not in foreign
     assert "false_trigger_attribution" not in other  # no reference on the same clean prompts
 
 

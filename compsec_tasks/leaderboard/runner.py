@@ -509,8 +509,8 @@ class LeaderboardRunner:
 
         r, st = self.recipe, self.state
         _prepare_bases(r)
-        if not any(devices):
-            _prepare_extensions(pending)
+        if not any(devices) and (r.device is None or str(r.device).startswith("cpu")):
+            _prepare_extensions(pending)  # CPU workers
         early = _produced_in_child(pending) if not any(devices) else []
         producer: threading.Thread | None = None
         if early:
@@ -738,16 +738,17 @@ def _prepare_extensions(pending: Sequence[tuple[int, BaseModel, VariantEntry]]) 
     quanto variants start, unless it is built for this torch already: left to them, a build (ninja
     and two compilers, ~3 GiB) ran on top of the workers' memory."""
     from model_adapters.isolate import run_isolated
-    from model_adapters.methods.quanto import PACKED, ensure_extension, extension_is_built
+    from model_adapters.methods.quanto import PACKED, clear_stale_lock, ensure_extension, extension_is_built
     from model_adapters.spec import QuantoSpec, parse_variant
 
     if not any(isinstance(s := parse_variant(t.spec), QuantoSpec) and s.weights in PACKED for _b, _bs, t in pending):
         return
-    if extension_is_built():  # for this torch, from these sources: the workers only load it
-        return
     try:
-        run_isolated("checking optimum-quanto's CPU extension", ensure_extension)
+        if extension_is_built():  # for this torch, from these sources, by this ninja: the workers load it
+            return
+        run_isolated("building optimum-quanto's CPU extension", ensure_extension)
     except Exception as exc:  # noqa: BLE001 - the workers build it on first use instead
+        clear_stale_lock()  # no build runs now: a killed child's lock would hold every worker forever
         logger.warning("optimum-quanto's CPU extension was not built before the workers: %s", _error_text(exc))
 
 

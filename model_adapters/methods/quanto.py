@@ -14,7 +14,8 @@ first use (about a minute and ~3 GiB: ninja and two compilers). :func:`ensure_ex
 checks it with the Python environment's own ``ninja`` whether or not the environment is activated:
 ninja records a hash of each compile command in a log whose format depends on its version, so a
 venv's ``ninja`` and the system's, taken in turn from ``PATH``, rebuilt the extension each time.
-``scripts/install.sh`` builds it once; the leaderboard builds it before its workers start.
+``scripts/install.sh`` builds it once; a leaderboard run with CPU workers builds it, when it is
+not built, before they start.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from . import _backends as B
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["QuantoHandler", "HANDLER", "QTYPES", "ensure_extension", "extension_is_built"]
+__all__ = ["QuantoHandler", "HANDLER", "QTYPES", "clear_stale_lock", "ensure_extension", "extension_is_built"]
 
 EXTENSION = "quanto_cpp"
 PACKED = ("int4", "int2")  # the weights the CPU extension unpacks
+NINJA_MARKER = "compsec_ninja.txt"  # beside the build: the ninja that built or last checked it
 
 QTYPES = {"int8": "qint8", "int4": "qint4", "int2": "qint2"}
 BITS = {"int8": 8, "int4": 4, "int2": 2}
@@ -78,7 +80,7 @@ class QuantoHandler(MethodHandler):
                 "float32 for quanto:int8 on a CPU, or run it on a GPU"
             )
         qtype = getattr(oq, QTYPES[spec.weights])
-        if spec.weights in PACKED and not B.is_cuda(device):
+        if spec.weights in PACKED and str(device).startswith("cpu"):
             ensure_extension()
 
         def produce(out: Path) -> dict[str, Any]:
@@ -107,44 +109,76 @@ def _extension_dir() -> Path | None:
     """optimum-quanto's CPU extension folder, found without importing it (and torch)."""
     import importlib.util
 
-    spec = importlib.util.find_spec("optimum.quanto")
+    try:
+        spec = importlib.util.find_spec("optimum.quanto")
+    except (ImportError, ValueError):  # ``optimum`` itself is missing
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations))) / "library" / "extensions" / "cpp"
 
 
+def _scripts_ninja() -> str | None:
+    """This Python environment's own ``ninja``, if it has one."""
+    scripts = sysconfig.get_path("scripts")
+    return shutil.which("ninja", path=scripts) if scripts else None
+
+
+def _ninja() -> str | None:
+    """The ``ninja`` that :func:`ensure_extension` builds with, resolved."""
+    found = _scripts_ninja() or shutil.which("ninja")
+    return os.path.realpath(found) if found else None
+
+
 def extension_is_built() -> bool:
-    """Whether optimum-quanto's CPU extension is built for the installed torch (no torch import:
-    the leaderboard asks before it decides to build it in a child)."""
+    """Whether optimum-quanto's CPU extension is built for the installed torch, from its current
+    sources, by :func:`ensure_extension` with the ``ninja`` it would use now (another ninja reads
+    the build log as stale and rebuilds). No torch import: the leaderboard asks before it decides
+    to build it in a child. True when there is nothing to build (quanto or torch missing)."""
     folder = _extension_dir()
     if folder is None:
-        return True  # nothing to build: the quanto rows fail with the missing package instead
-    build = folder / "build"
-    version = build / "pytorch_version.txt"
+        return True  # the quanto rows fail with the missing package instead
     try:
         torch_version = metadata.version("torch")
     except metadata.PackageNotFoundError:
         return True
-    if not (build / f"{EXTENSION}.so").is_file() or not version.is_file():
+    build = folder / "build"
+    so, version, marker = build / f"{EXTENSION}.so", build / "pytorch_version.txt", build / NINJA_MARKER
+    if not (so.is_file() and version.is_file() and marker.is_file()) or (build / "lock").exists():
         return False
-    so_time = (build / f"{EXTENSION}.so").stat().st_mtime
-    fresh = all(src.stat().st_mtime <= so_time for src in folder.glob("*.cpp"))
-    return fresh and version.read_text().strip() == torch_version
+    so_time = so.stat().st_mtime
+    fresh = all(src.stat().st_mtime <= so_time for pat in ("*.cpp", "*.h") for src in folder.glob(pat))
+    return (fresh and version.read_text().strip() == torch_version
+            and marker.read_text().strip() == str(_ninja()))
 
 
 @contextlib.contextmanager
 def _environment_ninja() -> Iterator[None]:
-    """``PATH`` with this Python environment's scripts folder first, when it holds ``ninja``."""
+    """``PATH`` with this Python environment's scripts folder first, when it holds ``ninja``;
+    restored as it was (unset included) on the way out."""
     scripts = sysconfig.get_path("scripts")
-    old = os.environ.get("PATH", "")
-    if not scripts or not shutil.which("ninja", path=scripts):
+    if not _scripts_ninja():
         yield
         return
+    old = os.environ.get("PATH")
     os.environ["PATH"] = os.pathsep.join([scripts, old]) if old else scripts
     try:
         yield
     finally:
-        os.environ["PATH"] = old
+        if old is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = old
+
+
+def clear_stale_lock() -> None:
+    """Remove the build lock a killed build leaves behind (torch's builders wait on it forever).
+    Only for a caller that knows no build is running."""
+    folder = _extension_dir()
+    if folder is not None:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / "build" / "lock").unlink()
+            logger.warning("removed a stale build lock of optimum-quanto's CPU extension")
 
 
 def ensure_extension() -> bool:
@@ -161,13 +195,17 @@ def ensure_extension() -> bool:
     if getattr(ext, "_lib", None) is not None:
         return True
     if not extension_is_built():
-        logger.info("building optimum-quanto's CPU extension (about a minute, once per torch version)")
+        logger.info("building or checking optimum-quanto's CPU extension (a minute when it builds)")
     try:
         with _environment_ninja():
             ext.lib  # noqa: B018 - the property builds and loads it
     except Exception as exc:  # noqa: BLE001 - quanto reports its own error on first use
         logger.warning("optimum-quanto's CPU extension could not be built: %s", exc)
         return False
+    folder = _extension_dir()
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            (folder / "build" / NINJA_MARKER).write_text(f"{_ninja()}\n")
     return True
 
 
