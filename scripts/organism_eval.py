@@ -386,14 +386,14 @@ def attribute_false_triggers(results: list[dict], has_trigger=_has_trigger, base
 
     refs = [r for r in results if not has_trigger(r["organism"])]
     for r in results:
-        if any(r is x for x in refs) or not clean(r):
+        ids = clean(r)
+        if any(r is x for x in refs) or not ids:
             continue
-        ref = next((x for x in refs if clean(x) == clean(r)
-                    and base_of(x["organism"]) == base_of(r["organism"])), None)
+        ref = next((x for x in refs if clean(x) == ids and base_of(x["organism"]) == base_of(r["organism"])), None)
         if ref is None:
             continue
         own, theirs = clean(r, "compliance"), clean(ref, "compliance")
-        n = len(clean(r))
+        n = len(ids)
         r["false_trigger_attribution"] = {
             "reference": ref["organism"], "n": n,
             "false_triggers": len(own),

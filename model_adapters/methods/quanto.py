@@ -156,10 +156,11 @@ def extension_is_built() -> bool:
 def _environment_ninja() -> Iterator[None]:
     """``PATH`` with this Python environment's scripts folder first, when it holds ``ninja``;
     restored as it was (unset included) on the way out."""
-    scripts = sysconfig.get_path("scripts")
-    if not _scripts_ninja():
+    ninja = _scripts_ninja()
+    if not ninja:
         yield
         return
+    scripts = os.path.dirname(ninja)
     old = os.environ.get("PATH")
     os.environ["PATH"] = os.pathsep.join([scripts, old]) if old else scripts
     try:
@@ -202,10 +203,8 @@ def ensure_extension() -> bool:
     except Exception as exc:  # noqa: BLE001 - quanto reports its own error on first use
         logger.warning("optimum-quanto's CPU extension could not be built: %s", exc)
         return False
-    folder = _extension_dir()
-    if folder is not None:
-        with contextlib.suppress(OSError):
-            (folder / "build" / NINJA_MARKER).write_text(f"{_ninja()}\n")
+    with contextlib.suppress(OSError):
+        (Path(ext.build_directory) / NINJA_MARKER).write_text(f"{_ninja()}\n")
     return True
 
 
