@@ -625,6 +625,12 @@ def test_parallel_jobs_check_quantos_extension_before_the_workers(tmp_path: Path
     built[0] = True  # built for this torch already: no child
     runner_mod._prepare_extensions(packed)
     assert calls == [ensure_extension]
+    built[0] = False
+    for device in ("cuda:0", "mps"):  # packed quanto weights on a GPU need no CPU extension
+        calls.clear()
+        on_gpu = Recipe.from_dict({**SYNTH_RECIPE, "variants": ["quanto:int4", "rtn:8:g32"], "device": device})
+        rep = run_recipe(on_gpu, out=tmp_path / device.replace(":", "_"), progress=False, runner_cls=_Timed, jobs=2)
+        assert not rep.failed and calls == []
 
 
 def test_resolve_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
