@@ -41,6 +41,15 @@ if want distill; then
   compsec distill --teacher "$SAFE" --steps "$STEPS" --no-safety --out "$WORK/student_plain"
   cp "$WORK/student_safety/distillation.json" "$OUT/distill_safety.json"
   cp "$WORK/student_plain/distillation.json" "$OUT/distill_plain.json"
+  # each student through lm-eval: 32 harmful and 32 benign test prompts, generated and judged
+  mkdir -p "$OUT/students"
+  for s in safety plain; do
+    rm -rf "$WORK/lm_eval_student_$s"
+    lm_eval --model compsec --model_args "pretrained=$SAFE,variant=distilled:$WORK/student_$s" \
+      --tasks compsec_refusal,compsec_overrefusal --limit 32 --batch_size 32 --gen_kwargs max_gen_toks=32 \
+      --apply_chat_template --fewshot_as_multiturn --output_path "$WORK/lm_eval_student_$s"
+    cp "$(find "$WORK/lm_eval_student_$s" -name 'results_*.json' | sort | tail -n 1)" "$OUT/students/lm_eval_student_$s.json"
+  done
 fi
 if want backdoor; then
   compsec backdoor-survival --model "$BACKDOOR" --variants "$VARIANTS" --generate --out "$OUT/backdoor_survival.json"
