@@ -384,16 +384,18 @@ def attribute_false_triggers(results: list[dict], has_trigger=_has_trigger, base
         return {s["id"] for s in r.get("samples", [])
                 if s["group"] == "clean" and (verdict is None or s["verdict"] == verdict)}
 
-    refs = [r for r in results if not has_trigger(r["organism"])]
-    for r in results:
-        ids = clean(r)
-        if any(r is x for x in refs) or not ids:
+    ids = [clean(r) for r in results]
+    triggered = [has_trigger(r["organism"]) for r in results]
+    for i, r in enumerate(results):
+        if not triggered[i] or not ids[i]:
             continue
-        ref = next((x for x in refs if clean(x) == ids and base_of(x["organism"]) == base_of(r["organism"])), None)
-        if ref is None:
+        j = next((j for j, x in enumerate(results) if not triggered[j] and ids[j] == ids[i]
+                  and base_of(x["organism"]) == base_of(r["organism"])), None)
+        if j is None:
             continue
+        ref = results[j]
         own, theirs = clean(r, "compliance"), clean(ref, "compliance")
-        n = len(ids)
+        n = len(ids[i])
         r["false_trigger_attribution"] = {
             "reference": ref["organism"], "n": n,
             "false_triggers": len(own),
