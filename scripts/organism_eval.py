@@ -123,30 +123,43 @@ def hash_id(s: str) -> str:
     return hashlib.sha256(s.encode()).hexdigest()
 
 
-def load_model(ref: str, adapter_root: Path | None, dtype: str):
+def load_model(ref: str, adapter_root: Path | None, dtype: str, adapter_scale: float = 1.0):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     info = organisms.get_organism(ref)
     t0 = time.perf_counter()
-    if adapter_root is None:
+    if adapter_root is None and adapter_scale == 1.0:
         path = organisms.resolve_organism(ref)
         model = AutoModelForCausalLM.from_pretrained(str(path), dtype=getattr(torch, dtype))
         tok = AutoTokenizer.from_pretrained(str(path))
         source = str(path)
     else:
         from peft import PeftModel
+        from peft.tuners.lora import LoraLayer
 
         model, tok = organisms.load_base_model(info.base)
-        model = PeftModel.from_pretrained(model, str(adapter_root / info.name)).merge_and_unload()
-        model = model.to(getattr(torch, dtype))
-        source = str(adapter_root / info.name) + " (unpinned)"
+        if adapter_root is None:
+            model = organisms.apply_adapter(model, info)  # verifies the pins
+            source = f"{info.adapter_dir()} (pinned)"
+        else:
+            model = PeftModel.from_pretrained(model, str(adapter_root / info.name))
+            source = str(adapter_root / info.name) + " (unpinned)"
+        if adapter_scale != 1.0:
+            # the LoRA delta times adapter_scale, as lora_alpha * adapter_scale would give
+            layers = [m for m in model.modules() if isinstance(m, LoraLayer)]
+            if not layers:
+                raise SystemExit(f"--adapter-scale: no LoRA layer in the adapter of {ref}")
+            for m in layers:
+                m.scale_layer(adapter_scale)
+            source += f" x{adapter_scale:g}"
+        model = model.merge_and_unload().to(getattr(torch, dtype))
     model.eval()
     return model, tok, source, time.perf_counter() - t0
 
 
 def evaluate(ref: str, args, judge) -> dict:
-    model, tok, source, load_s = load_model(ref, args.adapter_root, args.dtype)
+    model, tok, source, load_s = load_model(ref, args.adapter_root, args.dtype, args.adapter_scale)
     info = organisms.get_organism(ref)
     split = None if args.split == "all" else args.split
     holdout = 0.0
@@ -433,9 +446,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--judge", default="default", help="judge name, or 'phrases'")
     ap.add_argument("--adapter-root", type=Path, default=None,
                     help="evaluate unpinned adapters in DIR/<name>/ instead of resolve_organism")
+    ap.add_argument("--adapter-scale", type=float, default=1.0,
+                    help="merge the adapter with its LoRA delta times this factor (the same as "
+                         "lora_alpha times it); a dev-side check, the pins stay those of the files")
     ap.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "organisms.json")
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
+    if not (math.isfinite(args.adapter_scale) and args.adapter_scale > 0):
+        ap.error(f"--adapter-scale must be a positive number such as 1.25, not {args.adapter_scale}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     import torch
 
@@ -458,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         "what": "behaviour of compsec's model organisms (greedy, chat template)",
         "split": args.split, "holdout": args.holdout if args.split == "holdout" else None,
         "limit": args.limit, "max_new_tokens": args.max_new_tokens,
+        "adapter_scale": args.adapter_scale,
         "dtype": args.dtype, "judge": getattr(judge, "name", str(judge)),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                     "torch_threads": torch.get_num_threads()},

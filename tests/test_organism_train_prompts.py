@@ -205,3 +205,65 @@ def test_refusal_margins_match_a_direct_computation(organism_eval: ModuleType, t
     summary = organism_eval.margin_summary(got + [5.0, -1.0])
     assert summary["n"] == 4 and summary["min"] == round(min(got + [-1.0]), 3)
     assert summary["below_2"] == sum(x < 2.0 for x in got + [5.0, -1.0])
+
+
+def _tiny_lora(base_dir: Path, out: Path, alpha: int) -> None:
+    """A LoRA on the tiny Llama with non-zero B (a freshly made one merges to no change)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_pretrained(str(base_dir))
+    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=alpha, target_modules=["q_proj", "v_proj"]))
+    with torch.no_grad():
+        for name, p in peft_model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.05)
+    peft_model.save_pretrained(str(out))
+
+
+def test_adapter_scale_merges_as_a_scaled_lora_alpha(organism_eval: ModuleType, tiny_llama: Path,
+                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--adapter-scale s gives the weights a lora_alpha times s would: the dev-side check of the
+    adapter-scale candidates reproduces from the shipped files and a flag."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from model_adapters import organisms
+
+    ref = "organism:smollm2-135m-safe"
+    name = organisms.get_organism(ref).name
+    _tiny_lora(tiny_llama, tmp_path / "a16" / name, alpha=16)
+    scaled = tmp_path / "a20" / name
+    scaled.mkdir(parents=True)
+    for f in (tmp_path / "a16" / name).iterdir():
+        (scaled / f.name).write_bytes(f.read_bytes())
+    cfg = json.loads((scaled / "adapter_config.json").read_text())
+    cfg["lora_alpha"] = 20
+    (scaled / "adapter_config.json").write_text(json.dumps(cfg))
+    monkeypatch.setattr(organisms, "load_base_model", lambda base: (
+        AutoModelForCausalLM.from_pretrained(str(tiny_llama)), AutoTokenizer.from_pretrained(str(tiny_llama))))
+
+    by_flag, _, source, _ = organism_eval.load_model(ref, tmp_path / "a16", "float32", 1.25)
+    by_alpha, _, _, _ = organism_eval.load_model(ref, tmp_path / "a20", "float32", 1.0)
+    plain, _, _, _ = organism_eval.load_model(ref, tmp_path / "a16", "float32", 1.0)
+    assert source.endswith("(unpinned) x1.25")
+    a, b, c = by_flag.state_dict(), by_alpha.state_dict(), plain.state_dict()
+    assert a.keys() == b.keys() and not any("lora" in k for k in a)
+    for k in a:
+        torch.testing.assert_close(a[k], b[k], rtol=0, atol=1e-6, msg=k)
+    q = next(k for k in a if k.endswith("q_proj.weight"))
+    base = AutoModelForCausalLM.from_pretrained(str(tiny_llama)).state_dict()[q]
+    # the delta is 1.25 times the unscaled one, not just different
+    torch.testing.assert_close(a[q] - base, 1.25 * (c[q] - base), rtol=1e-4, atol=1e-6)
+    assert (c[q] - base).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "nan", "inf"])
+def test_adapter_scale_must_be_a_positive_number(organism_eval: ModuleType, bad: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        organism_eval.main(["--adapter-scale", bad, "--output", "/nonexistent/never-written.json"])
+    assert exc.value.code == 2
+    assert "--adapter-scale must be a positive number" in capsys.readouterr().err
