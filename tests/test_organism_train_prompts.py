@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -235,10 +236,7 @@ def test_adapter_scale_merges_as_a_scaled_lora_alpha(organism_eval: ModuleType, 
     ref = "organism:smollm2-135m-safe"
     name = organisms.get_organism(ref).name
     _tiny_lora(tiny_llama, tmp_path / "a16" / name, alpha=16)
-    scaled = tmp_path / "a20" / name
-    scaled.mkdir(parents=True)
-    for f in (tmp_path / "a16" / name).iterdir():
-        (scaled / f.name).write_bytes(f.read_bytes())
+    scaled = shutil.copytree(tmp_path / "a16" / name, tmp_path / "a20" / name)
     cfg = json.loads((scaled / "adapter_config.json").read_text())
     cfg["lora_alpha"] = 20
     (scaled / "adapter_config.json").write_text(json.dumps(cfg))
